@@ -1,0 +1,243 @@
+"""Split a Markdown article body into sections and blocks at the source level.
+
+An article in Markdown form (and each prose block of the YAML form) is cut here into the model's
+blocks: attributed quotes, simple lists and prose. Doing it on source lines rather than on
+Python-Markdown's output is what lets error messages carry file lines and lets both content forms
+load into equal models.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from feuillet.model import Block, ItemList, Prose, Quote
+
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ITEM_RE = re.compile(r"^([-*+]|(\d{1,9})[.)])[ \t]+(\S.*)$")
+_SECTION_RE = re.compile(r"^##(?!#)[ \t]*(.*?)[ \t]*#*[ \t]*$")
+_TITLE_RE = re.compile(r"^#(?!#)[ \t]+")
+_ANCHOR_RE = re.compile(r"[ \t]*\{[ \t]*#([^\s}]+)[ \t]*\}$")
+# An attribution opens with an en dash, an em dash or a keyboard "--".
+_ATTRIBUTION_RE = re.compile(r"^(?:—|–|--)[ \t\u00a0\u202f]*(\S.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class RawSection:
+    """A section as found in a Markdown body, before validation."""
+
+    title: str | None
+    anchor: str | None
+    blocks: tuple[Block, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class BodyIssue:
+    """A problem found while splitting a body, with its file line."""
+
+    line: int
+    message: str
+
+
+def split_sections(text: str, first_line: int) -> tuple[list[RawSection], list[BodyIssue]]:
+    """Cut a body at each ``## `` heading; prose before the first one is an untitled section."""
+    lines = text.split("\n")
+    issues: list[BodyIssue] = []
+    chunks: list[tuple[str | None, str | None, int, list[str], int]] = []
+    title: str | None = None
+    anchor: str | None = None
+    heading_line = first_line
+    start = first_line
+    current: list[str] = []
+    for number, line in _outside_fences(lines, first_line):
+        if line is None:
+            continue
+        match = _SECTION_RE.match(line)
+        if match:
+            chunks.append((title, anchor, heading_line, current, start))
+            title, anchor = _heading_anchor(match.group(1))
+            heading_line, start, current = number, number + 1, []
+            if not title:
+                issues.append(BodyIssue(number, "a section heading has no text"))
+        elif _TITLE_RE.match(line):
+            issues.append(
+                BodyIssue(number, "a level-1 heading in the body: the title comes from 'title'")
+            )
+    chunks.append((title, anchor, heading_line, current, start))
+    # _outside_fences yields line numbers; rebuild each chunk's lines from the numbers it covers.
+    boundaries = [chunk[2] for chunk in chunks[1:]] + [first_line + len(lines)]
+    sections: list[RawSection] = []
+    for (title, anchor, heading_line, _, start), end in zip(chunks, boundaries, strict=True):
+        body_lines = lines[start - first_line : end - first_line]
+        blocks = split_blocks("\n".join(body_lines), start)
+        if title is None and not blocks:
+            continue  # nothing before the first heading
+        sections.append(RawSection(title or None, anchor, tuple(blocks), heading_line))
+    return sections, issues
+
+
+def _heading_anchor(heading: str) -> tuple[str, str | None]:
+    match = _ANCHOR_RE.search(heading)
+    if match:
+        return heading[: match.start()].strip(), match.group(1)
+    return heading.strip(), None
+
+
+def _outside_fences(lines: list[str], first_line: int) -> list[tuple[int, str | None]]:
+    """Number lines; lines inside fenced code come back as None so no rule looks inside."""
+    numbered: list[tuple[int, str | None]] = []
+    fence: str | None = None
+    for offset, line in enumerate(lines):
+        match = _FENCE_RE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * 3
+            numbered.append((first_line + offset, None))
+        elif fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            numbered.append((first_line + offset, None))
+        else:
+            numbered.append((first_line + offset, line))
+    return numbered
+
+
+def split_blocks(text: str, first_line: int) -> list[Block]:
+    """Cut Markdown into blocks: attributed quotes and simple lists become their own blocks."""
+    lines = text.split("\n")
+    numbered = _outside_fences(lines, first_line)
+    blocks: list[Block] = []
+    prose: list[str] = []
+    prose_line = first_line
+    index = 0
+    after_blank = True
+
+    def flush() -> None:
+        chunk = "\n".join(prose).strip("\n")
+        if chunk.strip():
+            blocks.append(Prose(_normalise(chunk), prose_line))
+        prose.clear()
+
+    while index < len(lines):
+        number, visible = numbered[index]
+        line = lines[index]
+        if visible is not None and after_blank and visible.startswith(">"):
+            end = _quote_end(lines, numbered, index)
+            quote = _attributed_quote(lines[index:end], number)
+            if quote is not None:
+                flush()
+                blocks.append(quote)
+                index = end
+                continue
+        if visible is not None and after_blank and _ITEM_RE.match(visible):
+            end, item_list = _simple_list(lines, numbered, index)
+            if item_list is not None:
+                flush()
+                blocks.append(item_list)
+                index = end
+                after_blank = True
+                continue
+        if not prose and line.strip():
+            prose_line = number
+        if prose or line.strip():
+            prose.append(line)
+        after_blank = not line.strip() or visible is None and not line.strip()
+        index += 1
+    flush()
+    return _merge_prose(blocks)
+
+
+def _quote_end(lines: list[str], numbered: list[tuple[int, str | None]], start: int) -> int:
+    """The index after the last line of the blockquote starting at ``start``."""
+    end = start
+    while end < len(lines) and numbered[end][1] is not None and lines[end].startswith(">"):
+        end += 1
+    return end
+
+
+def _attributed_quote(lines: list[str], line: int) -> Quote | None:
+    """A blockquote whose last paragraph starts with a dash is a quote with an attribution."""
+    inner = [re.sub(r"^> ?", "", text) for text in lines]
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", "\n".join(inner)) if p.strip()]
+    if len(paragraphs) >= 2 and _ATTRIBUTION_RE.match(paragraphs[-1]):
+        words, attribution = paragraphs[:-1], paragraphs[-1]
+    elif paragraphs and "\n" in paragraphs[-1]:
+        *head, last = paragraphs[-1].split("\n")
+        if not _ATTRIBUTION_RE.match(last.strip()):
+            return None
+        words, attribution = [*paragraphs[:-1], "\n".join(head)], last.strip()
+    else:
+        return None
+    match = _ATTRIBUTION_RE.match(attribution)
+    assert match is not None
+    author, _, role = " ".join(match.group(1).split()).partition(",")
+    return Quote(
+        text=_normalise("\n\n".join(words)),
+        author=author.strip(),
+        role=role.strip() or None,
+        line=line,
+    )
+
+
+def _simple_list(
+    lines: list[str], numbered: list[tuple[int, str | None]], start: int
+) -> tuple[int, ItemList | None]:
+    """A list whose items are single paragraphs becomes a list block; anything richer stays prose."""
+    first = _ITEM_RE.match(lines[start])
+    assert first is not None
+    ordered = first.group(2) is not None
+    if ordered and int(first.group(2)) != 1:
+        return start, None  # a list that starts elsewhere than 1 keeps its number in prose
+    items: list[list[str]] = []
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        match = _ITEM_RE.match(line)
+        if numbered[index][1] is None:
+            return start, None
+        if match and (match.group(2) is not None) == ordered:
+            items.append([match.group(3).strip()])
+        elif line.strip() and line[:1] in (" ", "\t") and items:
+            if _ITEM_RE.match(line.strip()) or line.strip().startswith(">"):
+                return start, None  # a nested list or quote: richer than a simple list
+            items[-1].append(line.strip())
+        elif not line.strip():
+            following = index + 1
+            if following < len(lines) and lines[following][:1] in (" ", "\t") and lines[following].strip():
+                return start, None  # a second paragraph inside an item
+            if following < len(lines) and _ITEM_RE.match(lines[following]):
+                index += 1
+                continue
+            break
+        else:
+            break
+        index += 1
+    return index, ItemList(
+        items=tuple(" ".join(parts) for parts in items),
+        ordered=ordered,
+        line=numbered[start][0],
+    )
+
+
+def _normalise(markdown: str) -> str:
+    """One canonical spelling of a prose chunk: no trailing spaces, single blank lines."""
+    lines = [line.rstrip() for line in markdown.strip("\n").split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _merge_prose(blocks: list[Block]) -> list[Block]:
+    """Adjacent prose blocks are one block, so splitting text differently yields equal models."""
+    merged: list[Block] = []
+    for block in blocks:
+        previous = merged[-1] if merged else None
+        if isinstance(block, Prose) and isinstance(previous, Prose):
+            merged[-1] = Prose(previous.markdown + "\n\n" + block.markdown, previous.line)
+        else:
+            merged.append(block)
+    return merged
+
+
+def merge_prose(blocks: list[Block]) -> list[Block]:
+    """Public form of :func:`_merge_prose` for blocks gathered from several YAML items."""
+    return _merge_prose(blocks)

@@ -1,0 +1,126 @@
+"""Command line: build, check, new, schema. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from feuillet import __version__
+from feuillet.config import site_schema
+from feuillet.content import article_schema, scaffold_article
+from feuillet.errors import BuildFailed
+from feuillet.pipeline import Project, build, check
+from feuillet.write import UnsafeOutput
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("build", "check", "new", "schema")
+SCHEMAS = {
+    "article.schema.json": lambda: article_schema(),
+    "front-matter.schema.json": lambda: article_schema(front_matter_only=True),
+    "site.schema.json": site_schema,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="feuillet",
+        description="Build a French news-analysis microsite from content/, templates/ and static/.",
+    )
+    parser.add_argument("--version", action="version", version=f"feuillet {__version__}")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build_parser = commands.add_parser("build", help="build the site (the default command)")
+    build_parser.add_argument("--output", "-o", type=Path, default=None,
+                              help="output folder (default: _site in the project)")
+    build_parser.add_argument("--base-path", default=None,
+                              help="URL prefix of every internal link, such as /pr-12/ "
+                                   "(default: the path of site.yaml's url)")
+    build_parser.add_argument("--drafts", action="store_true", help="publish drafts too")
+    check_parser = commands.add_parser("check", help="validate content and templates, write nothing")
+    check_parser.add_argument("--no-drafts", action="store_true", help="skip drafts")
+    new_parser = commands.add_parser("new", help="scaffold an article from its title")
+    new_parser.add_argument("title", help="the article's title, in quotes")
+    commands.add_parser("schema", help="write the JSON Schemas into schemas/")
+    return parser
+
+
+def _arguments(argv: Sequence[str]) -> list[str]:
+    """``feuillet --output x`` means ``feuillet build --output x``: build is the default."""
+    arguments = list(argv)
+    index = 0
+    while index < len(arguments) and arguments[index] == "--root":
+        index += 2
+    head = arguments[index] if index < len(arguments) else None
+    if head not in COMMANDS and head not in ("-h", "--help", "--version"):
+        arguments.insert(index, "build")
+    return arguments
+
+
+def _report(error: BuildFailed) -> int:
+    for problem in error.errors:
+        print(problem, file=sys.stderr)
+    count = len(error.errors)
+    print(f"feuillet: {count} problem{'s' if count != 1 else ''}; nothing was written",
+          file=sys.stderr)
+    return EXIT_CONTENT
+
+
+def main(argv: Sequence[str] | None = None, default_root: Path | None = None) -> int:
+    """Run one command; returns the exit code (0 ok, 1 content or template errors, 2 usage)."""
+    arguments = _arguments(sys.argv[1:] if argv is None else argv)
+    try:
+        options = _parser().parse_args(arguments)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and EXIT_USAGE
+    root = options.root if "--root" in arguments or default_root is None else default_root
+    project = Project(root.resolve())
+    try:
+        return _run(options, project)
+    except BuildFailed as error:
+        return _report(error)
+    except (UnsafeOutput, OSError) as error:
+        print(f"feuillet: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    except Exception as error:  # never show an editor a traceback; keep one for developers
+        if os.environ.get("FEUILLET_DEBUG"):
+            raise
+        print(f"feuillet: internal error: {type(error).__name__}: {error} "
+              "(set FEUILLET_DEBUG=1 to see where)", file=sys.stderr)
+        return 70
+
+
+def _run(options: argparse.Namespace, project: Project) -> int:
+    if options.command == "check":
+        site = check(project, drafts=not options.no_drafts)
+        print(f"feuillet: no problems in {len(site.articles)} article(s) and {len(site.pages)} page(s)")
+        return EXIT_OK
+    if options.command == "new":
+        slug, text = scaffold_article(options.title, date.today())
+        target = project.root / "content" / "articles" / f"{slug}.yaml"
+        if target.exists():
+            print(f"feuillet: {target.relative_to(project.root)} already exists", file=sys.stderr)
+            return EXIT_CONTENT
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"feuillet: created {target.relative_to(project.root)} (a draft: set draft: false to publish)")
+        return EXIT_OK
+    if options.command == "schema":
+        folder = project.root / "schemas"
+        folder.mkdir(exist_ok=True)
+        for name, schema in SCHEMAS.items():
+            (folder / name).write_text(json.dumps(schema(), indent=2, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+        print(f"feuillet: wrote {len(SCHEMAS)} schemas into schemas/")
+        return EXIT_OK
+    output = options.output if options.output is not None else project.root / "_site"
+    report = build(project, output, options.base_path, options.drafts)
+    print(
+        f"feuillet: built {report.articles} article(s) and {report.pages} page(s), "
+        f"{report.files} files in {output} in {report.seconds:.2f} s"
+    )
+    return EXIT_OK

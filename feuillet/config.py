@@ -1,0 +1,110 @@
+"""Read ``site.yaml`` into a validated :class:`SiteConfig`."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from feuillet.errors import Problems
+from feuillet.fields import Field, Reader, object_schema
+from feuillet.model import Publisher, SiteConfig
+from feuillet.sources import YMap, load_yaml
+
+SITE_FIELDS: tuple[Field, ...] = (
+    Field("title", "text", "The site's name, shown in the header and in page titles.", True),
+    Field("url", "url", "The public address of the site, such as https://analyses.example.fr/. "
+          "Its path is the default base path of every internal link.", True),
+    Field("language", "text", "Language of the site and its interface: fr (default) or en."),
+    Field("timezone", "text", "Time zone of dates written without one (default Europe/Paris)."),
+    Field("description", "text", "One sentence describing the site (home page, search engines)."),
+    Field("byline", "texts", "Default authors of an article that names none "
+          "(default « La rédaction »)."),
+    Field("words_per_minute", "int", "Reading speed used for the reading time (default 230)."),
+    Field("typography", "bool", "Apply French typography to every text (default true)."),
+    Field("feed_full_content", "bool", "Put whole articles in the feed, not only the "
+          "standfirst (default true)."),
+    Field("publisher", "mapping", "The publishing organisation: name, url, logo."),
+)
+
+PUBLISHER_FIELDS: tuple[Field, ...] = (
+    Field("name", "text", "Name of the organisation (default: the site title).", True),
+    Field("url", "url", "Its address (default: the site url)."),
+    Field("logo", "text", "Path of its logo under static/, such as img/logo.png."),
+)
+
+LANGUAGES = ("fr", "en")
+
+
+def load_config(text: str, path: str, base_path: str | None, problems: Problems) -> SiteConfig | None:
+    """Validate ``site.yaml``; ``base_path`` (from the command line) overrides the url's path."""
+    data, error = load_yaml(text, path)
+    if error:
+        problems.extend([error])
+        return None
+    reader = Reader(path, problems, ZoneInfo("UTC"))
+    mapping = reader.mapping(data, SITE_FIELDS)
+    if mapping is None:
+        return None
+    values = {field.name: reader.value(mapping, field) for field in SITE_FIELDS if field.kind != "mapping"}
+    timezone = _timezone(values.get("timezone"), mapping, reader)
+    language = values.get("language") or "fr"
+    if language not in LANGUAGES:
+        reader.error(mapping.key_lines["language"], "language",
+                     f"unsupported language '{language}'; use one of: {', '.join(LANGUAGES)}")
+    url = values.get("url")
+    if url is not None and not url.startswith(("http://", "https://")):
+        reader.error(mapping.key_lines["url"], "url", "expected an absolute URL such as https://analyses.example.fr/")
+        url = None
+    publisher = _publisher(mapping.get("publisher"), mapping, reader, values)
+    if problems or values.get("title") is None or url is None:
+        return None
+    url = url if url.endswith("/") else url + "/"
+    return SiteConfig(
+        title=values["title"],
+        url=url,
+        base_path=normalise_base_path(base_path if base_path is not None else urlsplit(url).path),
+        language=language,
+        timezone=timezone,
+        description=values.get("description") or "",
+        byline=values.get("byline") or ("La rédaction",),
+        words_per_minute=values.get("words_per_minute") or 230,
+        typography=True if values.get("typography") is None else values["typography"],
+        feed_full_content=True if values.get("feed_full_content") is None else values["feed_full_content"],
+        publisher=publisher,
+    )
+
+
+def normalise_base_path(path: str) -> str:
+    """``pr-12`` and ``/pr-12`` both mean ``/pr-12/``; the root is ``/``."""
+    parts = [part for part in path.split("/") if part]
+    return "/" + "".join(part + "/" for part in parts)
+
+
+def _timezone(name: str | None, mapping: YMap, reader: Reader) -> str:
+    if name is None:
+        return "Europe/Paris"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.error(mapping.key_lines["timezone"], "timezone",
+                     f"unknown time zone '{name}'; use a name such as Europe/Paris")
+        return "Europe/Paris"
+    return name
+
+
+def _publisher(raw: Any, mapping: YMap, reader: Reader, values: dict[str, Any]) -> Publisher | None:
+    if raw is None:
+        return None
+    data = reader.mapping(raw, PUBLISHER_FIELDS, "publisher", mapping.key_lines["publisher"])
+    if data is None:
+        return None
+    fields = {field.name: reader.value(data, field, "publisher") for field in PUBLISHER_FIELDS}
+    if fields["name"] is None:
+        return None
+    return Publisher(name=fields["name"], url=fields["url"] or values.get("url") or "", logo=fields["logo"])
+
+
+def site_schema() -> dict[str, Any]:
+    """JSON Schema of ``site.yaml``."""
+    return object_schema(SITE_FIELDS, {"publisher": object_schema(PUBLISHER_FIELDS)})

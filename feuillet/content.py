@@ -1,0 +1,320 @@
+"""Turn the files of ``content/`` into validated articles and pages.
+
+Both article forms — ``<slug>.yaml`` (metadata and ``sections``) and ``<slug>.md`` (front matter
+and a body cut at ``## `` headings) — go through the same field tables and the same block splitter,
+so the same content written either way yields equal :class:`Article` values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from feuillet.body import merge_prose, split_blocks, split_sections
+from feuillet.errors import Problems, SourceError
+from feuillet.fields import Field, Reader, items, object_schema
+from feuillet.model import Article, Block, ItemList, Page, Quote, Section, SiteConfig
+from feuillet.slugs import is_safe_slug, slugify
+from feuillet.sources import YMap, load_yaml, split_front_matter
+
+METADATA_FIELDS: tuple[Field, ...] = (
+    Field("title", "text", "Headline of the article.", True),
+    Field("date", "date", "Publication date, or date and time; the site's time zone applies "
+          "when none is written.", True),
+    Field("updated", "date", "Date of the last significant update, shown as « Mis à jour le »."),
+    Field("standfirst", "markdown", "The chapô: the opening paragraph shown under the title "
+          "and on the home page."),
+    Field("authors", "texts", "Names in the byline (default: the site's byline)."),
+    Field("kicker", "text", "The rubrique above the title, such as « Analyse »."),
+    Field("tags", "texts", "Subjects of the article."),
+    Field("description", "text", "Summary for search engines and social networks "
+          "(default: the standfirst)."),
+    Field("draft", "bool", "A draft is not published unless the build is asked for drafts."),
+    Field("slug", "slug", "The article's URL segment (default: the file name)."),
+    Field("typography", "bool", "Apply French typography to this article (default: the "
+          "site's setting)."),
+    Field("image", "text", "Path of an illustration under static/, used for social previews."),
+)
+SECTIONS_FIELD = Field("sections", "sections", "The article's sections, in reading order.", True)
+ARTICLE_FIELDS = (*METADATA_FIELDS, SECTIONS_FIELD)
+
+SECTION_FIELDS: tuple[Field, ...] = (
+    Field("title", "text", "The section's heading (only the first section may have none)."),
+    Field("id", "slug", "An explicit anchor for the heading (default: derived from the title)."),
+    Field("blocks", "blocks", "Prose (Markdown text), quotes and lists, in order.", True),
+)
+QUOTE_FIELDS: tuple[Field, ...] = (
+    Field("kind", "text", "Optional: quote."),
+    Field("text", "markdown", "The quoted words.", True),
+    Field("author", "text", "Who said them.", True),
+    Field("role", "text", "In which capacity, such as « membre du groupe de réflexion Sejong »."),
+    Field("source", "text", "Where they were said or published."),
+    Field("url", "url", "Address of the source."),
+)
+LIST_FIELDS: tuple[Field, ...] = (
+    Field("kind", "text", "Optional: list."),
+    Field("items", "texts", "The items, each inline Markdown.", True),
+    Field("ordered", "bool", "A numbered list (default false)."),
+)
+PAGE_FIELDS: tuple[Field, ...] = (
+    Field("title", "text", "Title of the page.", True),
+    Field("description", "text", "Summary for search engines."),
+    Field("slug", "slug", "The page's URL segment (default: the file name)."),
+    Field("typography", "bool", "Apply French typography to this page."),
+)
+
+BLOCK_KINDS: dict[str, tuple[Field, ...]] = {"quote": QUOTE_FIELDS, "list": LIST_FIELDS}
+_HEADING_RE = re.compile(r"^(#{1,2})[ \t]", re.MULTILINE)
+
+
+def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -> Article | None:
+    """Load an article in either form, chosen by the file's extension."""
+    before = len(problems.items)
+    reader = Reader(path, problems, ZoneInfo(config.timezone))
+    if path.endswith(".md"):
+        document = split_front_matter(text)
+        if document is None:
+            reader.error(1, "front matter", "a Markdown article starts with '---', its metadata, and '---'")
+            return None
+        data, error = load_yaml(document.front_matter, path, document.front_matter_line)
+        if error:
+            problems.extend([error])
+            return None
+        mapping = reader.mapping(data if data is not None else YMap(), METADATA_FIELDS, line=1)
+        raw_sections, issues = split_sections(document.body, document.body_line)
+        for issue in issues:
+            reader.error(issue.line, "body", issue.message)
+        sections = _sections_from_body(raw_sections, reader)
+    else:
+        data, error = load_yaml(text, path)
+        if error:
+            problems.extend([error])
+            return None
+        mapping = reader.mapping(data, ARTICLE_FIELDS)
+        sections = _sections_from_yaml(mapping, reader) if mapping is not None else []
+    if mapping is None:
+        return None
+    metadata = {field.name: reader.value(mapping, field) for field in METADATA_FIELDS}
+    slug = metadata["slug"] or _slug_from_path(path, reader)
+    if len(problems.items) > before or metadata["title"] is None or metadata["date"] is None:
+        return None
+    return Article(
+        slug=slug,
+        title=metadata["title"],
+        date=metadata["date"],
+        sections=tuple(sections),
+        updated=metadata["updated"],
+        standfirst=metadata["standfirst"],
+        authors=metadata["authors"] or config.byline,
+        kicker=metadata["kicker"],
+        tags=metadata["tags"] or (),
+        description=metadata["description"],
+        draft=bool(metadata["draft"]),
+        typography=metadata["typography"],
+        image=metadata["image"],
+        source=path,
+    )
+
+
+def _slug_from_path(path: str, reader: Reader) -> str:
+    stem = PurePosixPath(path).stem
+    if not is_safe_slug(stem):
+        reader.error(1, "slug", f"the file name '{stem}' is not a safe URL segment; rename the "
+                     f"file (for example {slugify(stem)}{PurePosixPath(path).suffix}) or set 'slug'")
+    return stem
+
+
+def _sections_from_yaml(mapping: YMap, reader: Reader) -> list[Section]:
+    raw = mapping.get("sections")
+    if "sections" not in mapping:
+        return []
+    line = mapping.key_lines["sections"]
+    if not isinstance(raw, list) or not raw:
+        reader.error(line, "sections", "expected a list of sections, each with a title and blocks")
+        return []
+    sections = []
+    for index, (item_line, item) in enumerate(items(raw)):
+        key = f"sections[{index + 1}]"
+        data = reader.mapping(item, SECTION_FIELDS, key, item_line)
+        if data is None:
+            continue
+        title = reader.value(data, SECTION_FIELDS[0], key)
+        anchor = reader.value(data, SECTION_FIELDS[1], key)
+        if title is None and index > 0 and "title" not in data:
+            reader.error(data.line, f"{key}.title", "only the first section may have no title")
+        blocks = _blocks_from_yaml(data, key, reader)
+        if blocks:
+            sections.append(Section(title, tuple(blocks), anchor, data.line))
+    return sections
+
+
+def _blocks_from_yaml(data: YMap, key: str, reader: Reader) -> list[Block]:
+    if "blocks" not in data:
+        return []
+    raw = data["blocks"]
+    line = data.key_lines["blocks"]
+    if raw is None or raw == []:
+        reader.error(line, f"{key}.blocks", "empty section: add prose, a quote or a list")
+        return []
+    if not isinstance(raw, list):
+        raw_items: list[tuple[int, Any]] = [(line, raw)]
+    else:
+        raw_items = items(raw)
+    blocks: list[Block] = []
+    for index, (item_line, item) in enumerate(raw_items):
+        block_key = f"{key}.blocks[{index + 1}]"
+        if isinstance(item, str):
+            blocks.extend(_prose_blocks(item, item_line, block_key, reader))
+        else:
+            block = _structured_block(item, item_line, block_key, reader)
+            if block is not None:
+                blocks.append(block)
+    return merge_prose(blocks)
+
+
+def _prose_blocks(text: str, line: int, key: str, reader: Reader) -> list[Block]:
+    if not text.strip():
+        reader.error(line, key, "empty block: remove it or write some text")
+        return []
+    # A literal block scalar ("|") starts on the line after its indicator.
+    first = line + 1 if "\n" in text.rstrip("\n") else line
+    for match in _HEADING_RE.finditer(text):
+        level = len(match.group(1))
+        at = first + text.count("\n", 0, match.start())
+        message = (
+            "a '## ' heading inside a block: start a new section with a title instead"
+            if level == 2
+            else "a level-1 heading inside a block: the title comes from 'title'"
+        )
+        reader.error(at, key, message)
+    return split_blocks(text, first)
+
+
+def _structured_block(item: Any, line: int, key: str, reader: Reader) -> Block | None:
+    if not isinstance(item, YMap):
+        reader.error(line, key, "expected Markdown text, a quote (text, author) or a list (items)")
+        return None
+    kind = item.get("kind")
+    if kind is None:
+        kind = "list" if "items" in item else "quote" if "text" in item else None
+    if kind not in BLOCK_KINDS:
+        what = f"'{kind}'" if kind is not None else f"with keys {', '.join(sorted(item)) or 'none'}"
+        reader.error(
+            item.line, key,
+            f"unknown block kind {what}: expected Markdown text, a quote (text, author, role) "
+            "or a list (items)",
+        )
+        return None
+    fields = BLOCK_KINDS[kind]
+    data = reader.mapping(item, fields, key, line)
+    if data is None:
+        return None
+    values = {field.name: reader.value(data, field, key) for field in fields}
+    if kind == "list":
+        if values["items"] is None:
+            return None
+        return ItemList(values["items"], bool(values["ordered"]), data.line)
+    if values["text"] is None or values["author"] is None:
+        return None
+    return Quote(values["text"], values["author"], values["role"], values["source"],
+                 values["url"], data.line)
+
+
+def _sections_from_body(raw_sections: Sequence[Any], reader: Reader) -> list[Section]:
+    sections = []
+    for raw in raw_sections:
+        if not raw.blocks:
+            reader.error(raw.line, "body", f"empty section '{raw.title}': add prose, a quote or a list")
+            continue
+        if raw.anchor is not None and not is_safe_slug(raw.anchor):
+            reader.error(raw.line, "body", f"'{raw.anchor}' is not a safe anchor: use a-z, 0-9 and hyphens")
+        sections.append(Section(raw.title, raw.blocks, raw.anchor, raw.line))
+    if not sections:
+        reader.error(1, "body", "the article has no text")
+    return sections
+
+
+def load_page(text: str, path: str, problems: Problems) -> Page | None:
+    """Load a page: front matter with a title, then a Markdown body."""
+    reader = Reader(path, problems, ZoneInfo("UTC"))
+    document = split_front_matter(text)
+    if document is None:
+        reader.error(1, "front matter", "a page starts with '---', its title, and '---'")
+        return None
+    data, error = load_yaml(document.front_matter, path, document.front_matter_line)
+    if error:
+        problems.extend([error])
+        return None
+    mapping = reader.mapping(data if data is not None else YMap(), PAGE_FIELDS, line=1)
+    if mapping is None:
+        return None
+    values = {field.name: reader.value(mapping, field) for field in PAGE_FIELDS}
+    slug = values["slug"] or _slug_from_path(path, reader)
+    if values["title"] is None or not document.body.strip():
+        if not document.body.strip():
+            reader.error(document.body_line, "body", "the page has no text")
+        return None
+    return Page(slug, values["title"], document.body.strip(), values["description"],
+                values["typography"], path)
+
+
+def check_unique_slugs(articles: Sequence[Article], pages: Sequence[Page]) -> list[SourceError]:
+    """Two sources claiming one URL is an error that names both files."""
+    seen: dict[str, str] = {}
+    errors = []
+    for item in sorted([*articles, *pages], key=lambda source: source.source):
+        if item.slug in seen:
+            errors.append(SourceError(item.source, 1, "slug",
+                                      f"the slug '{item.slug}' is already used by {seen[item.slug]}"))
+        else:
+            seen[item.slug] = item.source
+    return errors
+
+
+def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:
+    """Articles in the order of the home page: newest first, then by slug for equal dates."""
+    return tuple(sorted(articles, key=lambda article: (-article.date.timestamp(), article.slug)))
+
+
+def scaffold_article(title: str, today: date) -> tuple[str, str]:
+    """The slug and the YAML text of a new article in form 1."""
+    slug = slugify(title)
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    text = (
+        "# yaml-language-server: $schema=../../schemas/article.schema.json\n"
+        f'title: "{quoted}"\n'
+        f"date: {today.isoformat()}\n"
+        "kicker: Analyse\n"
+        "draft: true\n"
+        "standfirst: >-\n"
+        "  Le chapô : l’essentiel de l’article en deux ou trois phrases.\n"
+        "sections:\n"
+        "  - title: Premier intertitre\n"
+        "    blocks:\n"
+        "      - |\n"
+        "        Le texte de la première section, en Markdown.\n"
+    )
+    return slug, text
+
+
+def article_schema(front_matter_only: bool = False) -> dict[str, Any]:
+    """JSON Schema of an article in form 1 or, with ``front_matter_only``, of form 2's front matter."""
+    prose = {"type": "string", "minLength": 1, "description": "Markdown prose."}
+    block = {
+        "anyOf": [
+            prose,
+            object_schema(QUOTE_FIELDS),
+            object_schema(LIST_FIELDS),
+        ]
+    }
+    section = object_schema(
+        SECTION_FIELDS, {"blocks": {"type": "array", "minItems": 1, "items": block}}
+    )
+    fields = METADATA_FIELDS if front_matter_only else ARTICLE_FIELDS
+    schema = object_schema(fields, {"sections": {"type": "array", "minItems": 1, "items": section}})
+    title = "feuillet article front matter" if front_matter_only else "feuillet article"
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}

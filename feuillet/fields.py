@@ -1,0 +1,224 @@
+"""Editor-facing field definitions: one table per kind of mapping drives validation and schemas.
+
+The same :class:`Field` tuples validate ``site.yaml``, articles and blocks and generate the JSON
+Schemas editors' YAML language servers use, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from feuillet.errors import Problems
+from feuillet.sources import YList, YMap
+
+# Accepted date spellings besides YAML's own timestamps: ISO 8601 with a space or a "T".
+_DATE_HINT = "a date such as 2024-06-19 or a date-time such as 2024-06-19 10:00"
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_URL_RE = re.compile(r"^(?:https?://[^\s]+|/[^\s]*)$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key an editor may write: its kind of value, whether it is required, what it means."""
+
+    name: str
+    kind: str  # text | markdown | date | bool | int | texts | slug | url | mapping | blocks | sections
+    description: str
+    required: bool = False
+
+
+def _kind_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (date, datetime)):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return "text"
+
+
+class Reader:
+    """Validates the keys of one mapping against a field table, reporting into ``problems``."""
+
+    def __init__(self, path: str, problems: Problems, timezone: ZoneInfo) -> None:
+        self.path = path
+        self.problems = problems
+        self.timezone = timezone
+
+    def error(self, line: int, key: str, message: str) -> None:
+        self.problems.add(self.path, line, key, message)
+
+    def mapping(
+        self, data: Any, fields: Sequence[Field], prefix: str = "", line: int = 1
+    ) -> YMap | None:
+        """Check that ``data`` is a mapping with known keys and every required one present."""
+        where = prefix or "file"
+        if not isinstance(data, YMap):
+            self.error(line, prefix or "document", f"expected a mapping of keys, got {_kind_name(data)}")
+            return None
+        known = {field.name for field in fields}
+        for key, key_line in data.duplicates:
+            self.error(key_line, _join(prefix, key), "this key is given twice; keep one")
+        for key in data:
+            if key not in known:
+                self.error(data.key_lines[key], _join(prefix, key), _unknown_key(key, known, where))
+        for field in fields:
+            if field.required and field.name not in data:
+                self.error(data.line, _join(prefix, field.name), "required key is missing")
+        return data
+
+    def value(self, data: YMap, field: Field, prefix: str = "") -> Any:
+        """The converted value of one key, or None when absent or invalid (then reported)."""
+        if field.name not in data:
+            return None
+        raw = data[field.name]
+        line = data.key_lines[field.name]
+        key = _join(prefix, field.name)
+        converted, message = self.convert(field.kind, raw)
+        if message:
+            self.error(line, key, message)
+            return None
+        return converted
+
+    def convert(self, kind: str, raw: Any) -> tuple[Any, str | None]:
+        """Convert one raw YAML value to the field's kind, or explain why it cannot be."""
+        if kind in ("text", "markdown"):
+            if not isinstance(raw, str):
+                hint = "; put it in quotes" if isinstance(raw, (int, float, date)) else ""
+                return None, f"expected text, got {_kind_name(raw)}{hint}"
+            if not raw.strip():
+                return None, "expected text, got an empty value"
+            return raw.strip(), None
+        if kind == "bool":
+            if not isinstance(raw, bool):
+                return None, f"expected true or false, got {_describe(raw)}"
+            return raw, None
+        if kind == "int":
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+                return None, f"expected a whole number above 0, got {_describe(raw)}"
+            return raw, None
+        if kind == "date":
+            return self._date(raw)
+        if kind == "texts":
+            items = [raw] if isinstance(raw, str) else raw
+            if not isinstance(items, list) or not all(
+                isinstance(item, str) and item.strip() for item in items
+            ):
+                return None, f"expected a list of texts, got {_describe(raw)}"
+            return tuple(item.strip() for item in items), None
+        if kind == "slug":
+            if not isinstance(raw, str) or not _SLUG_RE.match(raw) or len(raw) > 100:
+                return None, (
+                    f"{_describe(raw)} is not a safe URL segment: use lowercase letters a-z, "
+                    "digits and single hyphens, such as poutine-en-coree-du-nord"
+                )
+            return raw, None
+        if kind == "url":
+            if not isinstance(raw, str) or not _URL_RE.match(raw.strip()):
+                return None, f"expected a URL starting with https:// or /, got {_describe(raw)}"
+            return raw.strip(), None
+        raise ValueError(f"unknown field kind {kind!r}")  # a programming error, not input
+
+    def _date(self, raw: Any) -> tuple[datetime | None, str | None]:
+        if isinstance(raw, datetime):
+            value = raw
+        elif isinstance(raw, date):
+            value = datetime.combine(raw, time(0, 0))
+        elif isinstance(raw, str):
+            try:
+                value = datetime.fromisoformat(raw.strip())
+            except ValueError:
+                return None, f"expected {_DATE_HINT}, got {_describe(raw)}"
+        else:
+            return None, f"expected {_DATE_HINT}, got {_describe(raw)}"
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.timezone)
+        return value, None
+
+
+def _describe(raw: Any) -> str:
+    if isinstance(raw, str):
+        return f"'{raw}'"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, (int, float)):
+        return str(raw)
+    return _kind_name(raw)
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _unknown_key(key: str, known: set[str], where: str) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(known))}"
+    return f"unknown key{hint}"
+
+
+def items(data: Any) -> list[tuple[int, Any]]:
+    """The (line, item) pairs of a YAML list."""
+    if isinstance(data, YList):
+        return list(zip(data.item_lines, data, strict=True))
+    return []
+
+
+# --- JSON Schema, generated from the same tables -------------------------------------------
+
+_DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?)?$"
+
+
+def json_schema_of(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one scalar field kind."""
+    if kind in ("text", "markdown"):
+        return {"type": "string", "minLength": 1}
+    if kind == "bool":
+        return {"type": "boolean"}
+    if kind == "int":
+        return {"type": "integer", "minimum": 1}
+    if kind == "date":
+        return {"type": "string", "pattern": _DATE_PATTERN}
+    if kind == "texts":
+        return {
+            "oneOf": [
+                {"type": "string", "minLength": 1},
+                {"type": "array", "items": {"type": "string", "minLength": 1}},
+            ]
+        }
+    if kind == "slug":
+        return {"type": "string", "pattern": _SLUG_RE.pattern, "maxLength": 100}
+    if kind == "url":
+        return {"type": "string", "pattern": _URL_RE.pattern}
+    raise ValueError(f"no scalar schema for kind {kind!r}")
+
+
+def object_schema(
+    fields: Sequence[Field], nested: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """An object schema that allows exactly ``fields``; ``nested`` gives non-scalar ones."""
+    nested = nested or {}
+    properties = {
+        field.name: {
+            **(nested[field.name] if field.name in nested else json_schema_of(field.kind)),
+            "description": field.description,
+        }
+        for field in fields
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [field.name for field in fields if field.required],
+        "properties": properties,
+    }

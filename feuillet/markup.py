@@ -1,0 +1,219 @@
+"""Markdown to HTML through one Python-Markdown extension: heading anchors and French typography.
+
+Python-Markdown is used only here. Typography runs on the element tree's text nodes, never on
+serialised HTML, so code, attributes, raw HTML and passages in another language stay untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from feuillet.slugs import slugify
+from feuillet.typography import superscript_runs, typeset_runs
+
+# Priorities of our tree processors among Python-Markdown's own (higher runs first):
+#   inline (20) turns *emphasis*, links and `code` into elements; attr_list (8) applies {#id};
+#   ANCHORS (7) then sees explicit ids and derives the others;
+#   TYPOGRAPHY (6) sees the final text nodes, before prettify (10 runs first; it only adds
+#   newlines between block elements, which typography ignores);
+#   UNWRAP (1) runs last so inline rendering drops the single <p> wrapper.
+ANCHORS_PRIORITY = 7
+TYPOGRAPHY_PRIORITY = 6
+UNWRAP_PRIORITY = 1
+
+_EXTENSIONS = ["attr_list", "fenced_code", "tables", "sane_lists"]
+# Elements whose text is never typeset: code and preformatted text, scripts and styles.
+_VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "math", "svg"})
+# Elements whose text forms one run of typography context (a paragraph, a heading, an item…).
+_TEXT_BLOCKS = frozenset(
+    {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "figcaption",
+     "blockquote", "div", "caption", "summary"}
+)
+# Python-Markdown hides raw HTML behind placeholders like "\x02wzxhzdk:3\x03".
+_PLACEHOLDER_RE = re.compile("(\x02wzxhzdk:\\d+\x03)")
+
+
+@dataclass
+class Anchors:
+    """The ids already used on one page, so headings of later blocks get unique ones."""
+
+    taken: set[str] = field(default_factory=set)
+
+    def claim(self, wanted: str) -> str:
+        candidate, number = wanted, 1
+        while candidate in self.taken:
+            number += 1
+            candidate = f"{wanted}-{number}"
+        self.taken.add(candidate)
+        return candidate
+
+
+class _AnchorProcessor(Treeprocessor):
+    """Give every subhead a stable, unique id (an explicit ``{#id}`` wins)."""
+
+    def __init__(self, md: markdown.Markdown, anchors: Anchors) -> None:
+        super().__init__(md)
+        self.anchors = anchors
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                explicit = element.get("id")
+                text = "".join(element.itertext())
+                element.set("id", self.anchors.claim(explicit or slugify(text)))
+
+
+@dataclass
+class _Slot:
+    """One text node: ``element.text`` or ``element.tail``."""
+
+    element: etree.Element
+    attribute: str  # "text" or "tail"
+    protected: bool
+
+
+class _TypographyProcessor(Treeprocessor):
+    """Apply French typography to each block's text nodes, seen together for context."""
+
+    def run(self, root: etree.Element) -> None:
+        for block in [e for e in root.iter() if e is root or e.tag in _TEXT_BLOCKS]:
+            slots = list(_slots(block, protected=_foreign(block)))
+            if not slots:
+                continue
+            runs = [(getattr(s.element, s.attribute) or "", s.protected) for s in slots]
+            split = [_split_placeholders(text, protected) for text, protected in runs]
+            flat = [piece for pieces in split for piece in pieces]
+            typeset = typeset_runs(flat)
+            position = 0
+            for slot, pieces in zip(slots, split, strict=True):
+                text = "".join(typeset[position : position + len(pieces)])
+                position += len(pieces)
+                setattr(slot.element, slot.attribute, text)
+                if not slot.protected:
+                    _superscript(slot, block)
+
+
+def _foreign(element: etree.Element) -> bool:
+    """Text marked with another language than French keeps that language's punctuation."""
+    lang = element.get("lang")
+    return lang is not None and not lang.lower().startswith("fr")
+
+
+def _slots(block: etree.Element, protected: bool) -> list[_Slot]:
+    """The text nodes of ``block`` in reading order, stopping at nested text blocks."""
+    slots = [_Slot(block, "text", protected)] if block.text else []
+    for child in block:
+        if child.tag in _TEXT_BLOCKS:
+            if child.tail:
+                slots.append(_Slot(child, "tail", protected))
+            continue
+        inner = protected or child.tag in _VERBATIM or _foreign(child)
+        slots.extend(_slots(child, inner))
+        if child.tail:
+            slots.append(_Slot(child, "tail", protected))
+    return slots
+
+
+def _split_placeholders(text: str, protected: bool) -> list[tuple[str, bool]]:
+    if protected:
+        return [(text, True)]
+    parts = [part for part in _PLACEHOLDER_RE.split(text) if part]
+    return [(part, bool(_PLACEHOLDER_RE.fullmatch(part))) for part in parts] or [("", False)]
+
+
+def _superscript(slot: _Slot, block: etree.Element) -> None:
+    """Put ordinal suffixes (1er, XXIe) in <sup> by splitting the text node around them."""
+    text = getattr(slot.element, slot.attribute) or ""
+    runs = superscript_runs(text)
+    if len(runs) <= 1:
+        return
+    sups: list[etree.Element] = []
+    head = ""
+    for piece, is_sup in runs:
+        if is_sup:
+            sup = etree.Element("sup")
+            sup.text = piece
+            sups.append(sup)
+        elif sups:
+            sups[-1].tail = (sups[-1].tail or "") + piece
+        else:
+            head += piece
+    setattr(slot.element, slot.attribute, head)
+    if slot.attribute == "text":
+        parent, index = slot.element, 0
+    else:
+        parent = _parent_of(block, slot.element)
+        index = list(parent).index(slot.element) + 1
+    for offset, sup in enumerate(sups):
+        parent.insert(index + offset, sup)
+
+
+def _parent_of(root: etree.Element, child: etree.Element) -> etree.Element:
+    for element in root.iter():
+        if child in list(element):
+            return element
+    raise LookupError("element not in tree")
+
+
+class _UnwrapProcessor(Treeprocessor):
+    """In inline mode, lift the content of a lone <p> to the root so no wrapper is output."""
+
+    def run(self, root: etree.Element) -> None:
+        children = list(root)
+        if len(children) == 1 and children[0].tag == "p" and not (root.text or "").strip():
+            paragraph = children[0]
+            root.remove(paragraph)
+            root.text = paragraph.text
+            for child in list(paragraph):
+                root.append(child)
+
+
+class FeuilletExtension(Extension):
+    """Anchors for subheads and French typography, registered at named priorities."""
+
+    def __init__(self, anchors: Anchors, typography: bool, inline: bool) -> None:
+        super().__init__()
+        self.anchors = anchors
+        self.typography = typography
+        self.inline = inline
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_AnchorProcessor(md, self.anchors), "feuillet-anchors",
+                                   ANCHORS_PRIORITY)
+        if self.typography:
+            md.treeprocessors.register(_TypographyProcessor(md), "feuillet-typography",
+                                       TYPOGRAPHY_PRIORITY)
+        if self.inline:
+            md.treeprocessors.register(_UnwrapProcessor(md), "feuillet-unwrap", UNWRAP_PRIORITY)
+
+
+@dataclass
+class Renderer:
+    """Markdown converters for one page: block and inline, sharing the page's anchors."""
+
+    typography: bool
+    anchors: Anchors = field(default_factory=Anchors)
+
+    def __post_init__(self) -> None:
+        self._block = self._make(inline=False)
+        self._inline = self._make(inline=True)
+
+    def _make(self, inline: bool) -> markdown.Markdown:
+        return markdown.Markdown(
+            extensions=[*_EXTENSIONS, FeuilletExtension(self.anchors, self.typography, inline)],
+            output_format="html",
+        )
+
+    def block(self, text: str) -> str:
+        """Markdown paragraphs, lists and subheads as HTML."""
+        return self._block.reset().convert(text)
+
+    def inline(self, text: str) -> str:
+        """One paragraph of Markdown as inline HTML, without a <p> around it."""
+        return self._inline.reset().convert(text)

@@ -1,0 +1,153 @@
+"""The typed, frozen model every stage speaks: site configuration, articles, blocks, outputs.
+
+No I/O happens here. Source locations (``line``) are kept for error messages but excluded from
+equality, so the same content written as YAML or as Markdown yields equal models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The organisation that publishes the site (structured data, feed)."""
+
+    name: str
+    url: str
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Settings read from ``site.yaml``; every optional key has a documented default."""
+
+    title: str
+    url: str
+    base_path: str = "/"
+    language: str = "fr"
+    timezone: str = "Europe/Paris"
+    description: str = ""
+    byline: tuple[str, ...] = ("La rédaction",)
+    words_per_minute: int = 230
+    typography: bool = True
+    feed_full_content: bool = True
+    publisher: Publisher | None = None
+
+    def absolute_url(self, path: str) -> str:
+        """The public URL of a site path such as ``'slug/'``, independent of any preview prefix."""
+        return self.url.rstrip("/") + "/" + path.lstrip("/") if path else self.url
+
+
+# --- Blocks: the pieces a section is made of. Add new kinds here and in the renderer. ---
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Markdown prose: paragraphs, ``###`` subheads, emphasis, links, code."""
+
+    markdown: str
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An attributed quote: the words, who said them, and in which capacity."""
+
+    text: str
+    author: str
+    role: str | None = None
+    source: str | None = None
+    url: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """A bullet or numbered list; each item is inline Markdown."""
+
+    items: tuple[str, ...]
+    ordered: bool = False
+    line: int = field(default=0, compare=False)
+
+
+Block = Prose | Quote | ItemList
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of an article; the opening section may have no title."""
+
+    title: str | None
+    blocks: tuple[Block, ...]
+    anchor: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news-analysis piece, as the editor wrote it, validated and with defaults applied."""
+
+    slug: str
+    title: str
+    date: datetime
+    sections: tuple[Section, ...]
+    updated: datetime | None = None
+    standfirst: str | None = None
+    authors: tuple[str, ...] = ()
+    kicker: str | None = None
+    tags: tuple[str, ...] = ()
+    description: str | None = None
+    draft: bool = False
+    typography: bool | None = None
+    image: str | None = None
+    source: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page such as « À propos »."""
+
+    slug: str
+    title: str
+    body: str
+    description: str | None = None
+    typography: bool | None = None
+    source: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A source file kept as text with its path relative to the project (templates, catalogs)."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BinaryFile:
+    """A file copied to the output, such as a stylesheet, a script or an image."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build reads, loaded and validated: the input of the render stage."""
+
+    config: SiteConfig
+    articles: tuple[Article, ...]
+    pages: tuple[Page, ...]
+    templates: tuple[TextFile, ...]
+    catalogs: tuple[TextFile, ...]
+    static: tuple[BinaryFile, ...]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site: a path relative to the output folder and its bytes."""
+
+    path: str
+    content: bytes

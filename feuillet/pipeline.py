@@ -1,0 +1,151 @@
+"""The build recipe: load → render → check → write. The only module that knows the order."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from feuillet.config import load_config
+from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
+from feuillet.errors import BuildFailed, Problems
+from feuillet.model import Article, BinaryFile, Output, Page, Site, TextFile
+from feuillet.render import check_outputs, render_site
+from feuillet.sources import read_text
+from feuillet.write import check_destination, write_site
+
+T = TypeVar("T")
+
+ARTICLE_SUFFIXES = (".yaml", ".yml", ".md")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a site's sources are, relative to its root folder."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "site.yaml"
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the one-line summary."""
+
+    articles: int
+    pages: int
+    files: int
+    seconds: float
+
+
+def _files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+    """Files below ``folder`` in a stable order, hidden files left out."""
+    if not folder.is_dir():
+        return []
+    found = [
+        path for path in folder.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ]
+    return sorted(p for p in found if suffixes is None or p.suffix in suffixes)
+
+
+def _load_each(
+    project: Project, paths: list[Path], problems: Problems, load: Callable[[str, str], T | None]
+) -> list[T]:
+    loaded = []
+    for file in paths:
+        path = project.relative(file)
+        text, error = read_text(file, path)
+        if error:
+            problems.extend([error])
+            continue
+        assert text is not None
+        item = load(text, path)
+        if item is not None:
+            loaded.append(item)
+    return loaded
+
+
+def load_site(project: Project, base_path: str | None = None, drafts: bool = False) -> Site:
+    """Read and validate every source; raises BuildFailed listing all problems."""
+    problems = Problems()
+    if not project.config.is_file():
+        problems.add("site.yaml", 0, "site.yaml", f"no site.yaml in {project.root}")
+        problems.raise_if_any()
+    text, error = read_text(project.config, "site.yaml")
+    if error:
+        problems.extend([error])
+        problems.raise_if_any()
+    assert text is not None
+    config = load_config(text, "site.yaml", base_path, problems)
+    if config is None:
+        problems.raise_if_any()
+        raise BuildFailed([])  # unreachable: a missing config always comes with a problem
+    content = project.root / "content"
+    articles: list[Article] = _load_each(
+        project, _files(content / "articles", ARTICLE_SUFFIXES), problems,
+        lambda text, path: load_article(text, path, config, problems),
+    )
+    pages: list[Page] = _load_each(
+        project, _files(content / "pages", (".md",)), problems,
+        lambda text, path: load_page(text, path, problems),
+    )
+    problems.extend(check_unique_slugs(articles, pages))
+    templates = _load_each(project, _files(project.root / "templates"), problems, lambda text, path: TextFile(path, text))
+    catalogs = _load_each(project, _files(project.root / "locales", (".po",)), problems, lambda text, path: TextFile(path, text))
+    static = [
+        BinaryFile(file.relative_to(project.root / "static").as_posix(), file.read_bytes())
+        for file in _files(project.root / "static")
+    ]
+    problems.raise_if_any()
+    published = [article for article in articles if drafts or not article.draft]
+    return Site(
+        config=config,
+        articles=newest_first(published),
+        pages=tuple(sorted(pages, key=lambda page: page.slug)),
+        templates=tuple(templates),
+        catalogs=tuple(catalogs),
+        static=tuple(static),
+    )
+
+
+def render(site: Site) -> list[Output]:
+    """Render every output in memory and check that no two claim one path."""
+    outputs = render_site(site)
+    claimed = {f"{item.slug}/index.html": item.source for item in (*site.articles, *site.pages)}
+    errors = check_outputs(outputs, claimed)
+    if errors:
+        raise BuildFailed(errors)
+    return outputs
+
+
+def check(project: Project, drafts: bool = True) -> Site:
+    """Validate content and templates without writing anything."""
+    site = load_site(project, drafts=drafts)
+    render(site)
+    return site
+
+
+def build(
+    project: Project, output: Path, base_path: str | None = None, drafts: bool = False
+) -> BuildReport:
+    """The whole build. On any problem nothing is written and the old output stays."""
+    started = time.perf_counter()
+    check_destination(output, project.root)
+    site = load_site(project, base_path, drafts)
+    outputs = render(site)
+    write_site(outputs, output)
+    return BuildReport(
+        articles=len(site.articles),
+        pages=len(site.pages),
+        files=len(outputs),
+        seconds=time.perf_counter() - started,
+    )
+

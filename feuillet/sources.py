@@ -1,0 +1,142 @@
+"""Read source files: UTF-8 text, front matter, and YAML loaded safely with each key's line.
+
+PyYAML is used only here. Mappings come back as :class:`YMap` (a dict that remembers the line of
+every key) and sequences as :class:`YList`, so later stages can point an editor at a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from feuillet.errors import SourceError
+
+# The C loader is several times faster; fall back to the pure-Python one where libyaml is absent.
+_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# YAML 1.1 reads yes/no/on/off as booleans, which turns « no » into False in a title. Keep only
+# the YAML 1.2 spellings, so anything else stays text.
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+class YMap(dict[str, Any]):
+    """A YAML mapping with the line of the mapping itself and of each of its keys."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+    duplicates: list[tuple[str, int]]
+
+
+class YList(list[Any]):
+    """A YAML sequence with the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc]
+    """A safe loader that records line numbers and reads booleans the YAML 1.2 way."""
+
+    yaml_implicit_resolvers = {
+        first: [
+            (tag, _BOOL_RE if tag == _BOOL_TAG else regexp) for tag, regexp in resolvers
+        ]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:
+    mapping = YMap()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    mapping.duplicates = []
+    yield mapping
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        raw_key = loader.construct_object(key_node, deep=True)
+        key = raw_key if isinstance(raw_key, str) else str(raw_key)
+        line = key_node.start_mark.line + 1
+        if key in mapping.key_lines:
+            mapping.duplicates.append((key, line))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = line
+
+
+def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Any:
+    sequence = YList()
+    sequence.line = node.start_mark.line + 1
+    sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
+    yield sequence
+    sequence.extend(loader.construct_object(item, deep=True) for item in node.value)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file split into its front matter and its body."""
+
+    front_matter: str
+    front_matter_line: int  # the file line of the front matter's first line
+    body: str
+    body_line: int  # the file line of the body's first line
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, SourceError | None]:
+    """Decode UTF-8 (a leading byte-order mark is dropped), or say where the first bad byte is."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        return None, SourceError(
+            path, line, "encoding",
+            f"the file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8",
+        )
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def read_text(file: Path, path: str) -> tuple[str | None, SourceError | None]:
+    """Read a file as UTF-8 text; ``path`` is how messages name it."""
+    return decode(file.read_bytes(), path)
+
+
+def split_front_matter(text: str) -> Document | None:
+    """Split ``---``-fenced YAML front matter from a Markdown body; None when there is none."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return Document(
+                front_matter="\n".join(lines[1:index]),
+                front_matter_line=2,
+                body="\n".join(lines[index + 1 :]),
+                body_line=index + 2,
+            )
+    return None
+
+
+def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceError | None]:
+    """Load YAML safely; lines in the result and in errors are file lines (``first_line`` on)."""
+    # Padding with blank lines makes every mark a file line without rewriting marks afterwards.
+    padded = "\n" * (first_line - 1) + text
+    loader = _LineLoader(padded)
+    try:
+        return loader.get_single_data(), None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else first_line
+        problem = error.problem or error.context or "invalid YAML"
+        return None, SourceError(path, line, "yaml", f"YAML syntax error: {problem}")
+    except yaml.YAMLError as error:  # e.g. a reader error on a control character
+        return None, SourceError(path, first_line, "yaml", f"YAML error: {error}")
+    finally:
+        loader.dispose()
