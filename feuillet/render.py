@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from feuillet import i18n
 from feuillet.errors import BuildFailed, SourceError
 from feuillet.markup import Renderer
+from feuillet import publish
 from feuillet.model import Article, BinaryFile, Block, ItemList, Output, Page, Prose, Quote, Site
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
@@ -315,19 +316,18 @@ def render_site(site: Site) -> list[Output]:
     articles = [article_view(article, site, url) for article in site.articles]
     pages = [page_view(page, site, url) for page in site.pages]
     common = {"pages": pages}
-    outputs = [Output("index.html", _render(env, "index.html", {**common, "articles": articles}, errors))]
-    outputs += [
-        Output(
-            f"{view.slug}/index.html",
-            _render(env, "article.html", {**common, "article": view, "others": _others(view, articles)}, errors),
-        )
-        for view in articles
-    ]
-    outputs += [
-        Output(f"{view.slug}/index.html", _render(env, "page.html", {**common, "page": view}, errors))
-        for view in pages
-    ]
-    outputs.append(Output("404.html", _render(env, "404.html", common, errors)))
+    home = {**common, "articles": articles, "meta": publish.home_meta(site)}
+    outputs = [Output("index.html", _render(env, "index.html", home, errors))]
+    for article in articles:
+        context = {**common, "article": article, "others": _others(article, articles),
+                   "meta": publish.article_meta(site, article)}
+        outputs.append(Output(f"{article.slug}/index.html", _render(env, "article.html", context, errors)))
+    for page in pages:
+        context = {**common, "page": page, "meta": publish.page_meta(site, page)}
+        outputs.append(Output(f"{page.slug}/index.html", _render(env, "page.html", context, errors)))
+    not_found = {**common, "meta": publish.not_found_meta(site)}
+    outputs.append(Output("404.html", _render(env, "404.html", not_found, errors)))
+    outputs += publish.publish_outputs(site, articles, pages)
     outputs += [Output("static/" + assets[file.path], file.content) for file in site.static]
     if errors:
         raise BuildFailed(errors)
