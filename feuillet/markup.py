@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
 
 import markdown
@@ -88,7 +89,7 @@ class _TypographyProcessor(Treeprocessor):
                 continue
             runs = [(getattr(s.element, s.attribute) or "", s.protected) for s in slots]
             split = [_split_placeholders(text, protected) for text, protected in runs]
-            flat = [piece for pieces in split for piece in pieces]
+            flat = self._protect_raw_foreign([piece for pieces in split for piece in pieces])
             typeset = typeset_runs(flat)
             position = 0
             for slot, pieces in zip(slots, split, strict=True):
@@ -97,6 +98,49 @@ class _TypographyProcessor(Treeprocessor):
                 setattr(slot.element, slot.attribute, text)
                 if not slot.protected:
                     _superscript(slot, block)
+
+
+    def _protect_raw_foreign(self, pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+        """Text between a raw ``<span lang="en">`` and its end tag is protected too."""
+        open_tags: list[str] = []
+        result = []
+        for text, protected in pieces:
+            match = _PLACEHOLDER_RE.fullmatch(text)
+            if match:
+                index = int(text[len("\x02wzxhzdk:") : -1])
+                raw = self.md.htmlStash.rawHtmlBlocks[index]
+                tag = _RawTag(raw if isinstance(raw, str) else "")
+                if tag.start and (open_tags or tag.foreign):
+                    open_tags.append(tag.start)
+                elif tag.end and open_tags and open_tags[-1] == tag.end:
+                    open_tags.pop()
+            result.append((text, protected or bool(open_tags)))
+        return result
+
+
+class _RawTag(HTMLParser):
+    """The first start or end tag of one raw HTML snippet, and whether it sets a foreign ``lang``."""
+
+    def __init__(self, raw: str) -> None:
+        super().__init__()
+        self.start = ""
+        self.end = ""
+        self.foreign = False
+        self.feed(raw)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.start and not self.end:
+            self.start = tag
+            lang = dict(attrs).get("lang")
+            self.foreign = lang is not None and not lang.lower().startswith("fr")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass  # a void element opens nothing
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.start and not self.end:
+            self.end = tag
 
 
 def _foreign(element: etree.Element) -> bool:
