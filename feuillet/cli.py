@@ -14,7 +14,7 @@ from feuillet import __version__
 from feuillet.config import site_schema
 from feuillet.content import article_schema, scaffold_article
 from feuillet.errors import BuildFailed
-from feuillet.pipeline import Project, build, check
+from feuillet.pipeline import Project, build, check, typography_report
 from feuillet.write import UnsafeOutput
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--drafts", action="store_true", help="publish drafts too")
     check_parser = commands.add_parser("check", help="validate content and templates, write nothing")
     check_parser.add_argument("--no-drafts", action="store_true", help="skip drafts")
+    check_parser.add_argument("--typography", action="store_true",
+                              help="also warn where French typography changed the source text")
     new_parser = commands.add_parser("new", help="scaffold an article from its title")
     new_parser.add_argument("title", help="the article's title, in quotes")
     commands.add_parser("schema", help="write the JSON Schemas into schemas/")
@@ -97,6 +99,9 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
 def _run(options: argparse.Namespace, project: Project) -> int:
     if options.command == "check":
         site = check(project, drafts=not options.no_drafts)
+        if options.typography:
+            for warning in typography_report(project):
+                print(warning, file=sys.stderr)
         print(f"feuillet: no problems in {len(site.articles)} article(s) and {len(site.pages)} page(s)")
         return EXIT_OK
     if options.command == "new":

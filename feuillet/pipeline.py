@@ -10,7 +10,8 @@ from typing import TypeVar
 
 from feuillet.config import load_config
 from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
-from feuillet.errors import BuildFailed, Problems
+from feuillet.errors import BuildFailed, Problems, SourceError
+from feuillet.proofread import typography_warnings
 from feuillet.model import Article, BinaryFile, Output, Page, Site, TextFile
 from feuillet.render import check_outputs, render_site
 from feuillet.sources import read_text
@@ -131,6 +132,18 @@ def check(project: Project, drafts: bool = True) -> Site:
     site = load_site(project, drafts=drafts)
     render(site)
     return site
+
+
+def typography_report(project: Project) -> list[SourceError]:
+    """Warnings where typography changed an editor's text, file by file."""
+    warnings = []
+    content = project.root / "content"
+    for file in _files(content / "articles", ARTICLE_SUFFIXES) + _files(content / "pages", (".md",)):
+        path = project.relative(file)
+        text, _ = read_text(file, path)
+        if text is not None:
+            warnings += typography_warnings(text, path)
+    return warnings
 
 
 def build(

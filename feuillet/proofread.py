@@ -1,0 +1,85 @@
+"""Point editors at the places where French typography changed their text (``check --typography``).
+
+The build fixes typography by itself; these warnings are for editors who prefer a clean source.
+Each one names the file, the line, the key and the change.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from feuillet.errors import SourceError
+from feuillet.sources import YList, YMap, load_yaml, split_front_matter
+from feuillet.typography import typeset_runs
+
+# Keys whose values are prose a reader sees; others (dates, slugs, URLs) are not typeset.
+TEXT_KEYS = frozenset({"title", "standfirst", "kicker", "description", "text", "author", "role",
+                       "source", "items", "blocks", "authors", "tags"})
+_CODE_RE = re.compile(r"(`+[^`]*`+)")
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _line_changes(line: str) -> str | None:
+    """The typeset form of one source line, or None when typography leaves it alone."""
+    pieces = [(piece, bool(_CODE_RE.fullmatch(piece))) for piece in _CODE_RE.split(line) if piece]
+    fixed = "".join(typeset_runs(pieces))
+    return fixed if fixed != line else None
+
+
+def _describe(before: str, after: str) -> str:
+    visible = {"\u00a0": "⍽", "\u202f": "⍽"}
+    shown = "".join(visible.get(char, char) for char in after.strip())
+    return f"typography changed this line to: {shown} (⍽ = no-break space)"
+
+
+def _text_lines(text: str, first_line: int) -> list[tuple[int, str]]:
+    lines, fence = [], None
+    for offset, line in enumerate(text.split("\n")):
+        match = _FENCE_RE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[:3]
+        elif fence is not None and line.strip().startswith(fence):
+            fence = None
+        elif fence is None:
+            lines.append((first_line + offset, line))
+    return lines
+
+
+def _walk(value: Any, line: int, key: str, path: str, out: list[SourceError]) -> None:
+    if isinstance(value, YMap):
+        for name, item in value.items():
+            if name in TEXT_KEYS or name == "sections":
+                _walk(item, value.key_lines[name], _join(key, name), path, out)
+    elif isinstance(value, YList):
+        for index, (item_line, item) in enumerate(zip(value.item_lines, value, strict=True)):
+            _walk(item, item_line, f"{key}[{index + 1}]", path, out)
+    elif isinstance(value, str):
+        first = line + 1 if "\n" in value.rstrip("\n") else line
+        for number, text in _text_lines(value, first):
+            fixed = _line_changes(text)
+            if fixed is not None:
+                out.append(SourceError(path, number, key, _describe(text, fixed), "warning"))
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def typography_warnings(text: str, path: str) -> list[SourceError]:
+    """Warnings for one content file (YAML article, or Markdown article or page)."""
+    out: list[SourceError] = []
+    if path.endswith(".md"):
+        document = split_front_matter(text)
+        if document is None:
+            return out
+        data, _ = load_yaml(document.front_matter, path, document.front_matter_line)
+        _walk(data, 1, "", path, out)
+        for number, line in _text_lines(document.body, document.body_line):
+            fixed = _line_changes(line)
+            if fixed is not None:
+                out.append(SourceError(path, number, "body", _describe(line, fixed), "warning"))
+    else:
+        data, _ = load_yaml(text, path)
+        _walk(data, 1, "", path, out)
+    return out

@@ -1,0 +1,51 @@
+"""Each library is used by one module only, and stages talk through the model, not each other."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "feuillet"
+
+# library → the only module allowed to import it
+OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "babel": {"i18n"},
+          "feedgen": {"publish"}, "PIL": {"social"}}
+# modules that must not import other stages (only the model, errors and pure helpers)
+PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set()}
+
+
+def imports(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("module", sorted(PACKAGE.glob("*.py")), ids=lambda p: p.stem)
+def test_libraries_stay_behind_their_module(module: Path) -> None:
+    for name in imports(module):
+        root = name.split(".")[0]
+        if root in OWNERS:
+            assert module.stem in OWNERS[root], f"{module.stem} imports {name}; only {OWNERS[root]} may"
+
+
+@pytest.mark.parametrize("stem", sorted(PURE))
+def test_pure_modules_import_no_stage(stem: str) -> None:
+    for name in imports(PACKAGE / f"{stem}.py"):
+        if name.startswith("feuillet"):
+            assert name in {"feuillet.errors", "feuillet.model"}, f"{stem} imports {name}"
+
+
+def test_only_the_cli_prints() -> None:
+    for module in PACKAGE.glob("*.py"):
+        if module.stem == "cli":
+            continue
+        calls = [node for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"print", "exit"}]
+        assert not calls, f"{module.stem} prints or exits"
