@@ -266,7 +266,8 @@ def check_unique_slugs(articles: Sequence[Article], pages: Sequence[Page]) -> li
     """Two sources claiming one URL is an error that names both files."""
     seen: dict[str, str] = {}
     errors = []
-    for item in sorted([*articles, *pages], key=lambda source: source.source):
+    sources: list[Article | Page] = [*articles, *pages]
+    for item in sorted(sources, key=lambda source: source.source):
         if item.slug in seen:
             errors.append(SourceError(item.source, 1, "slug",
                                       f"the slug '{item.slug}' is already used by {seen[item.slug]}"))

@@ -14,9 +14,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_date_format, tokenize_pattern, untokenize_pattern
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[’'-][^\W_]+)*")

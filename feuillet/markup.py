@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from html.parser import HTMLParser
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
@@ -227,7 +227,7 @@ class FeuilletExtension(Extension):
         self.typography = typography
         self.inline = inline
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_AnchorProcessor(md, self.anchors), "feuillet-anchors",
                                    ANCHORS_PRIORITY)
         if self.typography:

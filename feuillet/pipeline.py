@@ -11,8 +11,8 @@ from typing import TypeVar
 from feuillet.config import load_config
 from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
 from feuillet.errors import BuildFailed, Problems, SourceError
-from feuillet.proofread import typography_warnings
 from feuillet.model import Article, BinaryFile, Output, Page, Site, TextFile
+from feuillet.proofread import typography_warnings
 from feuillet.render import check_outputs, render_site
 from feuillet.sources import read_text
 from feuillet.write import check_destination, write_site
@@ -31,6 +31,11 @@ class Project:
     @property
     def config(self) -> Path:
         return self.root / "site.yaml"
+
+    @property
+    def cache(self) -> Path:
+        """Files kept between builds to save work, such as drawn social images (gitignored)."""
+        return self.root / ".cache"
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -99,8 +104,11 @@ def load_site(project: Project, base_path: str | None = None, drafts: bool = Fal
         lambda text, path: load_page(text, path, problems),
     )
     problems.extend(check_unique_slugs(articles, pages))
-    templates = _load_each(project, _files(project.root / "templates"), problems, lambda text, path: TextFile(path, text))
-    catalogs = _load_each(project, _files(project.root / "locales", (".po",)), problems, lambda text, path: TextFile(path, text))
+    def text_file(text: str, path: str) -> TextFile:
+        return TextFile(path, text)
+
+    templates = _load_each(project, _files(project.root / "templates"), problems, text_file)
+    catalogs = _load_each(project, _files(project.root / "locales", (".po",)), problems, text_file)
     static = [
         BinaryFile(file.relative_to(project.root / "static").as_posix(), file.read_bytes())
         for file in _files(project.root / "static")
@@ -117,10 +125,11 @@ def load_site(project: Project, base_path: str | None = None, drafts: bool = Fal
     )
 
 
-def render(site: Site) -> list[Output]:
+def render(site: Site, cache: Path | None = None) -> list[Output]:
     """Render every output in memory and check that no two claim one path."""
-    outputs = render_site(site)
-    claimed = {f"{item.slug}/index.html": item.source for item in (*site.articles, *site.pages)}
+    outputs = render_site(site, cache)
+    sources: list[Article | Page] = [*site.articles, *site.pages]
+    claimed = {f"{item.slug}/index.html": item.source for item in sources}
     errors = check_outputs(outputs, claimed)
     if errors:
         raise BuildFailed(errors)
@@ -153,7 +162,7 @@ def build(
     started = time.perf_counter()
     check_destination(output, project.root)
     site = load_site(project, base_path, drafts)
-    outputs = render(site)
+    outputs = render(site, project.cache)
     write_site(outputs, output)
     return BuildReport(
         articles=len(site.articles),

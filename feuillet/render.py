@@ -10,16 +10,15 @@ import hashlib
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
-from feuillet import i18n
+from feuillet import i18n, publish
 from feuillet.errors import BuildFailed, SourceError
 from feuillet.markup import Renderer
-from feuillet import publish
 from feuillet.model import Article, BinaryFile, Block, ItemList, Output, Page, Prose, Quote, Site
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
@@ -289,7 +288,10 @@ def _template_error(error: Exception) -> SourceError:
                            "template", f"syntax error: {error.message}")
     if isinstance(error, jinja2.TemplateNotFound):
         return SourceError(TEMPLATE_DIR, 0, "template", f"template not found: {error.name}")
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(TEMPLATE_DIR + "/")]
+    frames = [
+        frame for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.startswith(TEMPLATE_DIR + "/")
+    ]
     if frames:
         frame = frames[-1]
         return SourceError(frame.filename, frame.lineno or 0, "template", str(error))
@@ -304,13 +306,13 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any], errors:
         return b""
 
 
-def render_site(site: Site) -> list[Output]:
+def render_site(site: Site, cache: Path | None = None) -> list[Output]:
     """Every file of the site, in memory, in a stable order; raises BuildFailed on template errors."""
     assets = fingerprint(site.static)
     errors: list[SourceError] = []
     try:
         env = environment(site, assets)
-        url = env.globals["url"]
+        url: Callable[[str], str] = env.globals["url"]  # type: ignore[assignment]
     except jinja2.TemplateError as error:
         raise BuildFailed([_template_error(error)]) from None
     articles = [article_view(article, site, url) for article in site.articles]
@@ -327,7 +329,7 @@ def render_site(site: Site) -> list[Output]:
         outputs.append(Output(f"{page.slug}/index.html", _render(env, "page.html", context, errors)))
     not_found = {**common, "meta": publish.not_found_meta(site)}
     outputs.append(Output("404.html", _render(env, "404.html", not_found, errors)))
-    outputs += publish.publish_outputs(site, articles, pages)
+    outputs += publish.publish_outputs(site, articles, pages, cache)
     outputs += [Output("static/" + assets[file.path], file.content) for file in site.static]
     if errors:
         raise BuildFailed(errors)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -42,7 +42,7 @@ class YList(list[Any]):
 class _LineLoader(_BaseLoader):  # type: ignore[misc]
     """A safe loader that records line numbers and reads booleans the YAML 1.2 way."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
         first: [
             (tag, _BOOL_RE if tag == _BOOL_TAG else regexp) for tag, regexp in resolvers
         ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from feuillet.content import load_article
 from feuillet.errors import Problems
 from feuillet.model import ItemList, Prose, Quote, SiteConfig
-from feuillet.content import load_article
 from tests.conftest import run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "forms"

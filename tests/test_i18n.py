@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from tests.test_errors import GOOD
 
 NB = "\u00a0"
 PARIS = "Europe/Paris"
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def test_bare_url_in_text_is_untouched() -> None:
 
 
 def test_passages_in_another_language_are_untouched() -> None:
-    assert html('Il dit <span lang="en">"Really?"</span> ici.') == f'<p>Il dit <span lang="en">"Really?"</span> ici.</p>'
+    assert html('Il dit <span lang="en">"Really?"</span> ici.') == '<p>Il dit <span lang="en">"Really?"</span> ici.</p>'
     assert html('"Really?" she said.\n{: lang=en }') == '<p lang="en">"Really?" she said.</p>'
 
 
