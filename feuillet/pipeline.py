@@ -137,9 +137,9 @@ def render(site: Site, cache: Path | None = None) -> list[Output]:
 
 
 def check(project: Project, drafts: bool = True) -> Site:
-    """Validate content and templates without writing anything."""
+    """Validate content and templates without writing the site (the image cache may fill)."""
     site = load_site(project, drafts=drafts)
-    render(site)
+    render(site, project.cache)
     return site
 
 
