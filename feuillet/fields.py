@@ -113,10 +113,12 @@ class Reader:
             return self._date(raw)
         if kind == "texts":
             items = [raw] if isinstance(raw, str) else raw
-            if not isinstance(items, list) or not all(
-                isinstance(item, str) and item.strip() for item in items
-            ):
+            if not isinstance(items, list):
                 return None, f"expected a list of texts, got {_describe(raw)}"
+            for index, item in enumerate(items):
+                if not isinstance(item, str) or not item.strip():
+                    what = "empty" if isinstance(item, str) else _kind_name(item)
+                    return None, f"expected a list of texts, but item {index + 1} is {what}"
             return tuple(item.strip() for item in items), None
         if kind == "slug":
             if not isinstance(raw, str) or not _SLUG_RE.match(raw) or len(raw) > 100:
@@ -143,6 +145,9 @@ class Reader:
                 return None, f"expected {_DATE_HINT}, got {_describe(raw)}"
         else:
             return None, f"expected {_DATE_HINT}, got {_describe(raw)}"
+        if not 1000 <= value.year <= 9000:
+            # Far-off years overflow when moved between time zones; no article is dated there.
+            return None, f"the year {value.year} is out of range (1000 to 9000)"
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.timezone)
         return value, None

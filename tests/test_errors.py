@@ -188,3 +188,46 @@ def test_template_syntax_error_names_the_template_and_line(site: Callable[..., P
     assert run(root, "check") == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0] == "templates/404.html:2: template: syntax error: Expected an expression, got 'end of statement block'"
+
+
+MORE_CASES = {
+    "a YAML tag that would run code": (
+        {ARTICLE: "title: !!python/object:os.system x\ndate: 2024-06-19\n"},
+        [f"{ARTICLE}:1: yaml: YAML tag not allowed: could not determine a constructor for the tag "
+         "'tag:yaml.org,2002:python/object:os.system'"],
+    ),
+    "a control character": (
+        {ARTICLE: "title: Un\x00titre\ndate: 2024-06-19\n"},
+        [f"{ARTICLE}:1: yaml: character #x0000 is not allowed in YAML"],
+    ),
+    "an empty file": (
+        {ARTICLE: ""},
+        [f"{ARTICLE}:1: document: expected a mapping of keys, got nothing"],
+    ),
+    "a list instead of a mapping": (
+        {ARTICLE: "- title\n- date\n"},
+        [f"{ARTICLE}:1: document: expected a mapping of keys, got a list"],
+    ),
+    "a list item that is not text": (
+        {ARTICLE: GOOD.replace("      - Du texte.\n", "      - items: [un, {a: b}]\n")},
+        [f"{ARTICLE}:6: sections[1].blocks[1].items: expected a list of texts, but item 2 is a mapping"],
+    ),
+    "a year out of range": (
+        {ARTICLE: GOOD.replace("2024-06-19", "9999-12-31")},
+        [f"{ARTICLE}:2: date: the year 9999 is out of range (1000 to 9000)"],
+    ),
+    "sections that are not a list": (
+        {ARTICLE: "title: T\ndate: 2024-06-19\nsections: du texte\n"},
+        [f"{ARTICLE}:3: sections: expected a list of sections, each with a title and blocks"],
+    ),
+    "a Markdown article with no body": (
+        {"content/articles/b.md": "---\ntitle: B\ndate: 2024-06-20\n---\n"},
+        ["content/articles/b.md:1: body: the article has no text"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE_CASES))
+def test_malformed_input_message(case: str, site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    files, expected = MORE_CASES[case]
+    assert errors_of(site, files, capsys) == expected
