@@ -135,11 +135,13 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceErr
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else first_line
         problem = error.problem or error.context or "invalid YAML"
-        kind = "YAML tag not allowed" if isinstance(error, yaml.constructor.ConstructorError) else "YAML syntax error"
+        constructor = isinstance(error, yaml.constructor.ConstructorError)
+        kind = "YAML tag not allowed" if constructor else "YAML syntax error"
         return None, SourceError(path, line, "yaml", f"{kind}: {problem}")
     except yaml.reader.ReaderError as error:  # a control character, such as a NUL byte
         line = padded.count("\n", 0, error.position) + 1
-        return None, SourceError(path, line, "yaml", f"character #x{error.character:04x} is not allowed in YAML")
+        message = f"character #x{error.character:04x} is not allowed in YAML"
+        return None, SourceError(path, line, "yaml", message)
     except yaml.YAMLError as error:
         return None, SourceError(path, first_line, "yaml", f"YAML error: {' '.join(str(error).split())}")
     finally:
