@@ -62,6 +62,7 @@ class PageMeta:
     section: str | None = None
     tags: tuple[str, ...] = ()
     feed: bool = False  # a site with no article has no feed to link to
+    indexable: bool = True  # the 404 page is served at any URL: no canonical, not indexed
     jsonld: Markup = field(default_factory=Markup)
 
 
@@ -270,7 +271,8 @@ def page_meta(site: Site, page: PageView) -> PageMeta:
 
 def not_found_meta(site: Site) -> PageMeta:
     config = site.config
-    return _base_meta(site, config.absolute_url("404.html"), config.title, config.description)
+    meta = _base_meta(site, config.absolute_url("404.html"), config.title, config.description)
+    return replace(meta, indexable=False)
 
 
 # --- Feed, sitemap, robots.txt -----------------------------------------------------------

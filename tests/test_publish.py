@@ -427,3 +427,15 @@ def test_preview_keeps_production_urls_in_feed_and_metadata(
     assert page.find("link", rel="icon", type="image/svg+xml")["href"] == "/pr-12/static/img/favicon.svg"
     assert page.find("a", class_="site-title")["href"] == "/pr-12/"
     assert f"Sitemap: {PROD}sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_not_found_page_is_not_indexed_and_has_no_canonical(tmp_path: Path) -> None:
+    from tests.conftest import REPO, main, soup
+
+    output = tmp_path / "out"
+    assert main(["--root", str(REPO), "build", "--output", str(output)]) == 0
+    page = soup(output / "404.html")
+    assert page.select_one('link[rel="canonical"]') is None
+    assert page.select_one('meta[property="og:url"]') is None
+    robots = page.select_one('meta[name="robots"]')
+    assert robots is not None and robots["content"] == "noindex"
