@@ -86,14 +86,23 @@ def build(out: Path) -> None:
 
 
 def default_pages(site: Path) -> list[str]:
+    """The home page, then each article page: one that declares itself an article
+    (og:type=article), or <slug>/index.html of a file of content/articles/."""
+    slugs = set()
+    for src in (REPO_ROOT / "content" / "articles").glob("*"):
+        if src.suffix in (".yaml", ".yml", ".md", ".markdown"):
+            m = re.search(r"^slug:\s*[\"']?([\w.-]+)", src.read_text("utf-8", "replace"), re.M)
+            slugs.add(m.group(1) if m else src.stem)
     pages = ["/"]
     for index in sorted(site.glob("*/index.html")):
-        if OG_ARTICLE.search(index.read_text("utf-8", "replace")):
-            pages.append(f"/{index.parent.name}/")
+        slug = index.parent.name
+        if slug in slugs or OG_ARTICLE.search(index.read_text("utf-8", "replace")):
+            pages.append(f"/{slug}/")
     return pages
 
 
-def lighthouse(url: str, preset: str) -> dict[str, float | None]:
+def lighthouse(url: str, preset: str) -> tuple[dict[str, float | None], list[str]]:
+    """Category scores, and the weighted audits that lost points."""
     cmd = [
         "npx", "--yes", LIGHTHOUSE, url,
         "--output=json", "--output-path=stdout", "--quiet",
@@ -112,7 +121,29 @@ def lighthouse(url: str, preset: str) -> dict[str, float | None]:
         sys.exit(f"lighthouse failed on {url} ({preset}), exit {proc.returncode}:\n{proc.stderr}")
     if report.get("runtimeError"):
         print(f"  lighthouse runtime error: {report['runtimeError']}", file=sys.stderr)
-    return {c: report["categories"].get(c, {}).get("score") for c in CATEGORIES}
+    scores = {c: report["categories"].get(c, {}).get("score") for c in CATEGORIES}
+    lost = []
+    for cat in CATEGORIES:
+        for ref in report["categories"].get(cat, {}).get("auditRefs", []):
+            audit = report["audits"].get(ref["id"], {})
+            score = audit.get("score")
+            if ref.get("weight", 0) > 0 and score is not None and score < 1:
+                value = audit.get("displayValue", "")
+                lost.append(f"{cat}: {ref['id']} ({score:.2f}) {audit.get('title', '')} {value}")
+                for item in (audit.get("details") or {}).get("items", [])[:3]:
+                    node = item.get("node") if isinstance(item.get("node"), dict) else {}
+                    what = " ".join(
+                        str(x)
+                        for x in (
+                            item.get("url") or (item.get("sourceLocation") or {}).get("url"),
+                            item.get("description"),
+                            node.get("snippet"),
+                        )
+                        if x
+                    )
+                    if what:
+                        lost.append(f"    {str(what)[:160]}")
+    return scores, lost
 
 
 def main() -> int:
@@ -132,22 +163,28 @@ def main() -> int:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         origin = f"http://127.0.0.1:{httpd.server_address[1]}"
         rows = []
+        details: list[str] = []
         try:
             for path in args.page or default_pages(site):
                 for preset in ("mobile", "desktop"):
                     print(f"lighthouse {preset:7} {path}", file=sys.stderr, flush=True)
-                    rows.append((path, preset, lighthouse(origin + path, preset)))
+                    scores, lost = lighthouse(origin + path, preset)
+                    rows.append((path, preset, scores))
+                    details += [f"{path} {preset}: {line}" for line in lost]
         finally:
             httpd.shutdown()
-    width = max(len(p) for p, _, _ in rows)
+    width = max(4, *(len(p) for p, _, _ in rows))
     header = f"| {'page':{width}} | preset  | " + " | ".join(CATEGORIES) + " |"
     print(header)
-    print("|" + "|".join("-" * (len(c) + 2) for c in header.strip("|").split("|")) + "|")
+    print("|" + "|".join("-" * len(c) for c in header.strip("|").split("|")) + "|")
     for path, preset, scores in rows:
         cells = [
             f"{'-' if scores[c] is None else round(scores[c] * 100):>{len(c)}}" for c in CATEGORIES
         ]
         print(f"| {path:{width}} | {preset:7} | " + " | ".join(cells) + " |")
+    if details:
+        print("\nAudits that cost points:")
+        print("\n".join(f"  {line}" for line in details))
     if args.json:
         args.json.write_text(
             json.dumps([{"page": p, "preset": s, **sc} for p, s, sc in rows], indent=2) + "\n"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html.parser
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -98,9 +99,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 # --------------------------------------------------------------------------- build
 def _build(tmp_path_factory: pytest.TempPathFactory, name: str, extra: list[str]) -> Path:
-    override = os.environ.get(
-        "FEUILLET_GATES_SITE_PREFIXED" if extra else "FEUILLET_GATES_SITE", ""
-    )
+    override = os.environ.get("FEUILLET_GATES_SITE_PREFIXED" if extra else "FEUILLET_GATES_SITE", "")
     if override:
         return Path(override).resolve()
     if not (REPO_ROOT / "build.py").is_file():
@@ -108,9 +107,7 @@ def _build(tmp_path_factory: pytest.TempPathFactory, name: str, extra: list[str]
     out = tmp_path_factory.mktemp(name) / "site"
     cmd = [sys.executable, "build.py", "--output", str(out), *extra]
     started = time.monotonic()
-    proc = subprocess.run(
-        cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False
-    )
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False)
     if proc.returncode != 0:
         pytest.fail(
             f"`{' '.join(cmd)}` exited {proc.returncode} after "
@@ -136,34 +133,68 @@ def built_site_prefixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class _ArticleSniffer(html.parser.HTMLParser):
+    """Finds the machine-readable "this is an article" markers of a page."""
+
     def __init__(self) -> None:
         super().__init__()
         self.og_type: str | None = None
-        self.article_elements = 0
+        self.in_jsonld = False
+        self.jsonld = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag == "meta" and a.get("property") == "og:type":
             self.og_type = (a.get("content") or "").strip()
-        elif tag == "article":
-            self.article_elements += 1
+        self.in_jsonld = tag == "script" and a.get("type") == "application/ld+json"
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_jsonld = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_jsonld:
+            self.jsonld += data
 
 
 def is_article_page(path: Path) -> bool:
-    """An article page declares ``og:type=article`` (Open Graph)."""
+    """Declared an article: Open Graph ``og:type=article`` or a schema.org *Article."""
     sniffer = _ArticleSniffer()
     sniffer.feed(path.read_text("utf-8", "replace"))
-    return sniffer.og_type == "article"
+    return sniffer.og_type == "article" or bool(
+        re.search(r'"@type"\s*:\s*(\[[^]]*)?"\w*Article"', sniffer.jsonld)
+    )
+
+
+def content_article_slugs() -> set[str]:
+    """Slugs of content/articles/* (front-matter ``slug`` or the file name)."""
+    slugs = set()
+    for src in (REPO_ROOT / "content" / "articles").glob("*"):
+        if src.suffix not in (".yaml", ".yml", ".md", ".markdown"):
+            continue
+        text = src.read_text("utf-8", "replace")
+        if src.suffix in (".md", ".markdown"):
+            m = re.match(r"---\r?\n(.*?)\r?\n---", text, re.S)
+            text = m.group(1) if m else ""
+        m = re.search(r"^slug:\s*[\"']?([\w.-]+)", text, re.M)
+        slugs.add(m.group(1) if m else src.stem)
+    return slugs
 
 
 @pytest.fixture(scope="session")
 def article_pages(built_site: Path) -> list[str]:
-    """Output-relative paths of the article pages (at least one, or the gates fail)."""
-    pages = [p for p in html_pages(built_site) if is_article_page(built_site / p)]
+    """Output-relative paths of the article pages: those that declare themselves
+    articles (og:type / schema.org), plus <slug>/index.html for each source in
+    content/articles/ (when built). At least one, or the article gates fail."""
+    declared = {p for p in html_pages(built_site) if is_article_page(built_site / p)}
+    from_sources = {
+        f"{slug}/index.html"
+        for slug in content_article_slugs()
+        if (built_site / slug / "index.html").is_file()
+    }
+    pages = sorted(declared | from_sources)
     if not pages:
         pytest.fail(
-            "no article page found in the build (looked for <meta property=og:type "
-            "content=article>); the article gates would check nothing",
+            "no article page found in the build (no og:type=article / schema.org Article, "
+            "no <slug>/index.html for content/articles/*); the article gates would check nothing",
             pytrace=False,
         )
     return pages
@@ -299,9 +330,7 @@ def site_server(serve: Callable[[Path, str], SiteServer], built_site: Path) -> S
 
 
 @pytest.fixture(scope="session")
-def site_server_prefixed(
-    serve: Callable[[Path, str], SiteServer], built_site_prefixed: Path
-) -> SiteServer:
+def site_server_prefixed(serve: Callable[[Path, str], SiteServer], built_site_prefixed: Path) -> SiteServer:
     return serve(built_site_prefixed, PREFIX)
 
 
@@ -331,10 +360,10 @@ class PageWatch:
             route.abort("blockedbyclient")
 
     def _failed(self, request: Any) -> None:
-        if urlsplit(request.url).hostname in LOCAL_HOSTS:
-            self.problems.append(
-                f"{self.current}: request failed: {request.url} ({request.failure})"
-            )
+        # ERR_ABORTED: cancelled, typically a late request (the favicon) cut off by the
+        # next navigation; an HTTP error status is reported by _response anyway.
+        if urlsplit(request.url).hostname in LOCAL_HOSTS and request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"{self.current}: request failed: {request.url} ({request.failure})")
 
     def _response(self, response: Any) -> None:
         if response.status >= 400:

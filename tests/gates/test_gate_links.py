@@ -39,7 +39,5 @@ def test_links_root_build(built_site: Path, gate_note: Callable[[str, str], None
     _check(built_site, "/", gate_note)
 
 
-def test_links_prefixed_build(
-    built_site_prefixed: Path, gate_note: Callable[[str, str], None]
-) -> None:
+def test_links_prefixed_build(built_site_prefixed: Path, gate_note: Callable[[str, str], None]) -> None:
     _check(built_site_prefixed, PREFIX, gate_note)

@@ -29,8 +29,7 @@ def section_nav_links(page: Any) -> tuple[Any, list[str]]:
         in_page = [
             h
             for h in hrefs
-            if urldefrag(urljoin(page.url, h)).url == here
-            and urldefrag(urljoin(page.url, h)).fragment
+            if urldefrag(urljoin(page.url, h)).url == here and urldefrag(urljoin(page.url, h)).fragment
         ]
         if in_page and len(in_page) == len(hrefs):
             return nav, in_page
@@ -67,9 +66,7 @@ def test_section_nav_works_without_javascript(
         hash_ = page.evaluate("location.hash")
         expected = "#" + urldefrag(urljoin(url, links[0])).fragment
         if unquote(hash_) != unquote(expected):
-            failures.append(
-                f"{where}: after the click location.hash is {hash_!r}, not {expected!r}"
-            )
+            failures.append(f"{where}: after the click location.hash is {hash_!r}, not {expected!r}")
             continue
         target_id = unquote(hash_[1:])
         target = page.locator(f"[id={target_id!r}]")
@@ -77,9 +74,7 @@ def test_section_nav_works_without_javascript(
             failures.append(f"{where}: {target.count()} elements with id={target_id!r}")
             continue
         heading = (
-            target
-            if target.evaluate(f"e => e.matches({HEADINGS!r})")
-            else target.locator(HEADINGS).first
+            target if target.evaluate(f"e => e.matches({HEADINGS!r})") else target.locator(HEADINGS).first
         )
         if heading.count() == 0:
             failures.append(f"{where}: #{target_id} is neither a heading nor holds one")

@@ -43,9 +43,7 @@ def _location(msg: Message, roots: dict[Path, str]) -> str:
     line = msg.get("lastLine", msg.get("firstLine", "?"))
     col = msg.get("firstColumn", msg.get("lastColumn", "?"))
     extract = str(msg.get("extract", "")).replace("\n", "⏎")
-    return f"{shown}:{line}:{col}: {msg.get('message')}" + (
-        f"\n      «{extract}»" if extract else ""
-    )
+    return f"{shown}:{line}:{col}: {msg.get('message')}" + (f"\n      «{extract}»" if extract else "")
 
 
 @dataclass
@@ -94,9 +92,7 @@ def test_vnu_really_runs(vnu_run: VnuRun) -> None:
 
 
 def test_vnu_no_errors(vnu_run: VnuRun, gate_note: Callable[[str, str], None]) -> None:
-    errors = [
-        m for m in vnu_run.site_messages() if m.get("type") in ("error", "non-document-error")
-    ]
+    errors = [m for m in vnu_run.site_messages() if m.get("type") in ("error", "non-document-error")]
     checked = sum(len(html_pages(r)) for r in vnu_run.roots)
     gate_note(
         "Nu Html Checker",
@@ -113,22 +109,14 @@ def test_vnu_no_errors(vnu_run: VnuRun, gate_note: Callable[[str, str], None]) -
 def test_vnu_no_warnings(vnu_run: VnuRun, gate_note: Callable[[str, str], None]) -> None:
     roots = vnu_run.roots
     warnings = [
-        m
-        for m in vnu_run.site_messages()
-        if m.get("type") == "info" and m.get("subType") == "warning"
+        m for m in vnu_run.site_messages() if m.get("type") == "info" and m.get("subType") == "warning"
     ]
-    allowed = [
-        m
-        for m in warnings
-        if any(re.search(p, str(m.get("message", ""))) for p in ALLOWED_WARNINGS)
-    ]
+    allowed = [m for m in warnings if any(re.search(p, str(m.get("message", ""))) for p in ALLOWED_WARNINGS)]
     refused = [m for m in warnings if m not in allowed]
     if warnings:
         gate_note(
             "Nu Html Checker warnings",
-            "\n".join(
-                ("(allowed) " if m in allowed else "") + _location(m, roots) for m in warnings
-            ),
+            "\n".join(("(allowed) " if m in allowed else "") + _location(m, roots) for m in warnings),
         )
     if refused:
         pytest.fail(
