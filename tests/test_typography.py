@@ -1,0 +1,509 @@
+"""Tests for feuillet.typography: one table per rule, then properties."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feuillet.typography import superscript_runs, typeset, typeset_runs
+
+PROPERTY_SETTINGS = settings(max_examples=300, deadline=None)
+
+
+def check(source: str, expected: str) -> None:
+    assert typeset(source) == expected
+    # Every expected output is itself correct typography: it must not move.
+    assert typeset(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Vraiment?", "Vraiment\u202f?"),
+        ("Vraiment ?", "Vraiment\u202f?"),
+        ("Vraiment\u202f?", "Vraiment\u202f?"),
+        ("Vraiment\u00a0?", "Vraiment\u00a0?"),  # an existing no-break space is kept
+        ("Attention!", "Attention\u202f!"),
+        ("Attention !", "Attention\u202f!"),
+        ("d’abord ; ensuite", "d’abord\u202f; ensuite"),
+        ("d’abord; ensuite", "d’abord\u202f; ensuite"),
+        ("Quoi?!", "Quoi\u202f?!"),
+        ("Quoi ?!", "Quoi\u202f?!"),
+        ("Non!!!", "Non\u202f!!!"),
+        ("Le chiffre (?) reste flou.", "Le chiffre (?) reste flou."),
+        ("?", "?"),
+        ("Oui?Non", "Oui?Non"),  # glued to a word: not sentence punctuation
+        ("a &amp; b", "a &amp; b"),
+        ("Clin d’œil ;)", "Clin d’œil\u202f;)"),
+        (
+            "Une coopération militaire renforcée ?",
+            "Une coopération militaire renforcée\u202f?",
+        ),
+    ],
+)
+def test_space_before_semicolon_exclamation_question(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Il a dit : non", "Il a dit\u00a0: non"),
+        ("Il a dit: non", "Il a dit\u00a0: non"),
+        ("Il a dit\u00a0: non", "Il a dit\u00a0: non"),
+        ("Il a dit\u202f: non", "Il a dit\u202f: non"),
+        ("Conclusion :", "Conclusion\u00a0:"),
+        (
+            "nombre d’experts relativisent toutefois sa portée concrète :",
+            "nombre d’experts relativisent toutefois sa portée concrète\u00a0:",
+        ),
+        ("à 10:30 précises", "à 10:30 précises"),
+        ("un écran 16:9", "un écran 16:9"),
+        ("a:b", "a:b"),
+        ("std::vector", "std::vector"),
+        ("a :: b", "a :: b"),
+        ("en 2024: rien", "en 2024: rien"),  # a colon glued to a digit is left alone
+        ("il y en a 3 : deux", "il y en a 3\u00a0: deux"),
+        ("Sourire :)", "Sourire :)"),
+    ],
+)
+def test_space_before_colon(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("«mot»", "«\u00a0mot\u00a0»"),
+        ("« mot »", "«\u00a0mot\u00a0»"),
+        ("«\u00a0mot\u00a0»", "«\u00a0mot\u00a0»"),
+        ("«\u202fmot\u202f»", "«\u202fmot\u202f»"),
+        (
+            "l’« opération militaire spéciale »",
+            "l’«\u00a0opération militaire spéciale\u00a0»",
+        ),
+        ("deux « parias »", "deux «\u00a0parias\u00a0»"),
+        ("«»", "«»"),
+        ("«Vraiment?»", "«\u00a0Vraiment\u202f?\u00a0»"),
+    ],
+)
+def test_space_inside_guillemets(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('Il a dit "bonjour" hier.', "Il a dit «\u00a0bonjour\u00a0» hier."),
+        ('"Bonjour", dit-il.', "«\u00a0Bonjour\u00a0», dit-il."),
+        ('Le mot "paria".', "Le mot «\u00a0paria\u00a0»."),
+        ('("entre parenthèses")', "(«\u00a0entre parenthèses\u00a0»)"),
+        ("l'\"opération\"", "l’«\u00a0opération\u00a0»"),
+        ("l’\"opération\"", "l’«\u00a0opération\u00a0»"),
+        ('"Il a dit "non" hier"', "«\u00a0Il a dit “non” hier\u00a0»"),
+        ('« Il a dit "non" »', "«\u00a0Il a dit “non”\u00a0»"),
+        ('"a" et "b"', "«\u00a0a\u00a0» et «\u00a0b\u00a0»"),
+        ('un écran de 12"', 'un écran de 12"'),  # nothing open: inches stay
+        ('Il dit "', 'Il dit "'),
+    ],
+)
+def test_straight_double_quotes(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("l'État", "l’État"),
+        ("aujourd'hui", "aujourd’hui"),
+        ("qu'il", "qu’il"),
+        ("l’État", "l’État"),
+    ],
+)
+def test_apostrophe(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Attendez...", "Attendez…"),
+        ("Et puis... rien", "Et puis… rien"),
+        ("Attendez…", "Attendez…"),
+        ("Quatre....", "Quatre...."),
+    ],
+)
+def test_ellipsis(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("mot - incise - suite", "mot –\u00a0incise\u00a0– suite"),
+        ("mot -- incise -- suite", "mot –\u00a0incise\u00a0– suite"),
+        ("mot – incise – suite", "mot –\u00a0incise\u00a0– suite"),
+        ("mot –\u00a0incise\u00a0– suite", "mot –\u00a0incise\u00a0– suite"),
+        ("une seule - incise", "une seule –\u00a0incise"),
+        ("a - b. Puis c - d - e", "a –\u00a0b. Puis c –\u00a0d\u00a0– e"),
+        ("- Peter Ward", "–\u00a0Peter Ward"),
+        ("— Peter Ward", "—\u00a0Peter Ward"),
+        (
+            "– Peter Ward, membre du groupe de réflexion Sejong",
+            "–\u00a0Peter Ward, membre du groupe de réflexion Sejong",
+        ),
+        ("Kim Jong-un", "Kim Jong-un"),
+        ("les dirigeants nord-coréens", "les dirigeants nord-coréens"),
+        ("2022-2024", "2022-2024"),
+        ("5 - 3", "5 - 3"),
+        ("-5 degrés", "-5 degrés"),
+    ],
+)
+def test_dashes(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("10000", "10\u202f000"),
+        ("1234567", "1\u202f234\u202f567"),
+        ("100000 personnes", "100\u202f000 personnes"),
+        ("12345,678", "12\u202f345,678"),
+        ("-12345", "-12\u202f345"),
+        ("2024", "2024"),
+        ("en 2024", "en 2024"),
+        ("3000", "3000"),
+        ("75001 Paris", "75001 Paris"),
+        ("code postal 13001", "code postal 13001"),
+        ("01000", "01000"),
+        ("01 23 45 67 89", "01 23 45 67 89"),
+        ("0123456789", "0123456789"),
+        ("+33123456789", "+33123456789"),
+        ("+33 1 23 45 67 89", "+33 1 23 45 67 89"),
+        ("1.10.3", "1.10.3"),
+        ("v2.0", "v2.0"),
+        ("10.000", "10.000"),
+        ("10,000", "10,000"),
+        ("1,234,567", "1,234,567"),
+        ("A320", "A320"),
+        ("B52", "B52"),
+        ("AB12345", "AB12345"),
+        ("n° 12345", "n°\u00a012345"),
+        ("9782070360024", "9782070360024"),  # an EAN/ISBN is an identifier
+        ("10 000 habitants", "10\u202f000 habitants"),
+        ("1 234 567 habitants", "1\u202f234\u202f567 habitants"),
+        ("10\u202f000 habitants", "10\u202f000 habitants"),
+        ("en 2024 100 personnes", "en 2024 100 personnes"),
+        ("0 800 123 456", "0 800 123 456"),
+        ("les pages 10 000", "les pages 10 000"),  # no word or unit after it
+    ],
+)
+def test_digit_grouping(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("35 %", "35\u00a0%"),
+        ("35%", "35\u00a0%"),
+        ("35\u202f%", "35\u202f%"),
+        ("3,5 %", "3,5\u00a0%"),
+        ("12 km", "12\u00a0km"),
+        ("12km", "12\u00a0km"),
+        ("90 km/h", "90\u00a0km/h"),
+        ("10 kg", "10\u00a0kg"),
+        ("5 m", "5\u00a0m"),
+        ("5 m.", "5\u00a0m."),
+        ("5 mai", "5 mai"),
+        ("2 t-shirts", "2 t-shirts"),
+        ("les 3 m’ont dit", "les 3 m’ont dit"),
+        ("5m", "5m"),
+        ("20 °C", "20\u00a0°C"),
+        ("20°C", "20\u00a0°C"),
+        ("un angle de 45°", "un angle de 45°"),
+        ("100 $", "100\u00a0$"),
+        ("3000 €", "3000\u00a0€"),
+        ("30000 €", "30\u202f000\u00a0€"),
+        ("3 000 €", "3\u202f000\u00a0€"),
+        ("15 M€", "15\u00a0M€"),
+        ("3 millions d’euros", "3\u00a0millions d’euros"),
+        ("2 milliards", "2\u00a0milliards"),
+        ("700 Mo", "700\u00a0Mo"),
+    ],
+)
+def test_units(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("14h30", "14\u00a0h\u00a030"),
+        ("14 h 30", "14\u00a0h\u00a030"),
+        ("14h", "14\u00a0h"),
+        ("14 h", "14\u00a0h"),
+        ("de 8h à 10h30.", "de 8\u00a0h à 10\u00a0h\u00a030."),
+        ("14\u00a0h\u00a030", "14\u00a0h\u00a030"),
+        ("14 hommes", "14 hommes"),
+        ("14:30", "14:30"),
+        ("24h/24", "24\u00a0h/24"),
+    ],
+)
+def test_hours(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("1ère", "1re"),
+        ("1ere", "1re"),
+        ("1ères", "1res"),
+        ("1er", "1er"),
+        ("1ers", "1ers"),
+        ("1re", "1re"),
+        ("2ème", "2e"),
+        ("2eme", "2e"),
+        ("2è", "2e"),
+        ("2ième", "2e"),
+        ("2èmes", "2es"),
+        ("XXème siècle", "XXe siècle"),
+        ("XXIème siècle", "XXIe siècle"),
+        ("la Vème République", "la Ve République"),
+        ("Mème", "Mème"),  # M alone is not taken for a numeral
+        ("thème", "thème"),
+    ],
+)
+def test_ordinals(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("M. Dupont", "M.\u00a0Dupont"),
+        ("MM. Dupont et Durand", "MM.\u00a0Dupont et Durand"),
+        ("Mme Durand", "Mme\u00a0Durand"),
+        ("Mmes Durand", "Mmes\u00a0Durand"),
+        ("Mlle Martin", "Mlle\u00a0Martin"),
+        ("Dr Martin", "Dr\u00a0Martin"),
+        ("Pr Martin", "Pr\u00a0Martin"),
+        ("Me Lefèvre", "Me\u00a0Lefèvre"),
+        ("Me voici", "Me voici"),
+        ("n° 2270", "n°\u00a02270"),
+        ("n°2270", "n°\u00a02270"),
+        ("N° 3", "N°\u00a03"),
+        ("p. 12", "p.\u00a012"),
+        ("art. 49", "art.\u00a049"),
+    ],
+)
+def test_abbreviations(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+URL = "https://example.org/a?b=c:d"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (f"Voir {URL} pour tout", f"Voir {URL} pour tout"),
+        (f"Voir {URL} !", f"Voir {URL}\u202f!"),
+        (f"Voir {URL}!", f"Voir {URL}\u202f!"),
+        (f"Voir {URL}.", f"Voir {URL}."),
+        (f"({URL})", f"({URL})"),
+        (f'"{URL}"', f"«\u00a0{URL}\u00a0»"),
+        ("http://a.fr/l'article...", "http://a.fr/l'article…"),
+        ("https://x.org/12345/v1.10.3/10:30", "https://x.org/12345/v1.10.3/10:30"),
+        ("www.example.org/100000?", "www.example.org/100000\u202f?"),
+        ("exemple.fr/page-12345", "exemple.fr/page-12345"),
+        ("Écrire à jean.dupont@example.fr : merci", "Écrire à jean.dupont@example.fr\u00a0: merci"),
+        ("o'brien@example.com", "o’brien@example.com"),
+        ("mailto:a.b@c.fr", "mailto:a.b@c.fr"),
+    ],
+)
+def test_urls_and_emails_untouched(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le 1er mai 2024, M.\u00a0Dupont a dit\u00a0: «\u00a0Vraiment\u202f?\u00a0»",
+        "l’«\u00a0opération militaire spéciale\u00a0»",
+        "–\u00a0Peter Ward, membre du groupe de réflexion Sejong",
+        "Un rapprochement stratégique entre deux «\u00a0parias\u00a0» de la scène internationale",
+        "Les 10\u202f000 soldats, 3\u202f000\u00a0€ et 35\u00a0% à 14\u00a0h\u00a030.",
+        "Kim Jong-un et Vladimir Poutine, 2022-2024, XXIe siècle, 2e rang.",
+        "",
+        "Un texte simple sans ponctuation haute",
+    ],
+)
+def test_correct_text_is_unchanged(text: str) -> None:
+    assert typeset(text) == text
+
+
+@pytest.mark.parametrize(
+    ("runs", "expected"),
+    [
+        ([('"', False), ("mot", False), ('"', False)], ["«\u00a0", "mot", "\u00a0»"]),
+        ([("Vraiment", False), ("?", False)], ["Vraiment", "\u202f?"]),
+        ([("Vraiment ", False), ("?", False)], ["Vraiment\u202f", "?"]),
+        ([("Il a dit ", False), ('"a?"', True), (" ok?", False)], ["Il a dit ", '"a?"', " ok\u202f?"]),
+        ([("Utilisez ", False), ("f()", True), ("?", False)], ["Utilisez ", "f()", "\u202f?"]),
+        ([("Voir", False), ("?", True)], ["Voir", "?"]),  # protected mark: no space
+        ([("«", False), ("mot", True), ("»", False)], ["«\u00a0", "mot", "\u00a0»"]),
+        ([("«", False), (" mot ", True), ("»", False)], ["«", " mot ", "»"]),
+        ([('"', False), ("mot", False), ('" ', False), ("x", True)], ["«\u00a0", "mot", "\u00a0» ", "x"]),
+        ([("code", True), (" : suite", False)], ["code", "\u00a0: suite"]),
+        ([("3", False), ("000 €", False)], ["3", "000\u00a0€"]),
+        ([("Attendez..", False), (".", False)], ["Attendez..", "."]),  # never moved across runs
+        ([("mot - ", False), ("incise", True), (" - suite", False)], ["mot –\u00a0", "incise", "\u00a0– suite"]),
+        ([], []),
+        ([("", False), ("", True)], ["", ""]),
+    ],
+)
+def test_typeset_runs(runs: list[tuple[str, bool]], expected: list[str]) -> None:
+    assert typeset_runs(runs) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1er", [("1", False), ("er", True)]),
+        ("1re", [("1", False), ("re", True)]),
+        ("les 1ers", [("les 1", False), ("ers", True)]),
+        ("les 1res", [("les 1", False), ("res", True)]),
+        ("2e", [("2", False), ("e", True)]),
+        ("le 21e rang", [("le 21", False), ("e", True), (" rang", False)]),
+        ("les 2es", [("les 2", False), ("es", True)]),
+        ("XXIe siècle", [("XXI", False), ("e", True), (" siècle", False)]),
+        ("la Ve République", [("la V", False), ("e", True), (" République", False)]),
+        ("IIe", [("II", False), ("e", True)]),
+        ("François Ier", [("François I", False), ("er", True)]),
+        ("h2e", [("h2e", False)]),
+        ("2er", [("2er", False)]),
+        ("Ce Le De Me Des Les Mes Ces", [("Ce Le De Me Des Les Mes Ces", False)]),
+        ("Ver Ie IIer", [("Ver Ie IIer", False)]),
+        ("IIIIe", [("IIIIe", False)]),  # not a valid numeral
+        ("1ère", [("1ère", False)]),  # expects typeset text
+        ("", []),
+    ],
+)
+def test_superscript_runs(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert superscript_runs(text) == expected
+
+
+# --------------------------------------------------------------------------
+# Properties
+
+FRENCH_TOKENS = [
+    "mot", "État", "Dupont", "incise", "œuvre", " ", " ", " ", "\u00a0", "\u202f", "\n",
+    "?", "!", ";", ":", "«", "»", '"', "'", "’", ".", "...", "…", ",", "(", ")", "-", " - ",
+    " -- ", "–", "—", "0", "1", "2", "10000", "75001", "2024", "10:30", "14h30", "14 h",
+    "1ère", "2ème", "XXème", "1er", "M. ", "Mme ", "n°", "%", "€", " km", "3 000", "h",
+    "https://example.org/a?b=c:d", "www.x.fr", "a.b@c.fr", "“", "”", "&amp;", "/", "+",
+]
+french_text = st.lists(st.sampled_from(FRENCH_TOKENS), max_size=40).map("".join)
+french_alphabet_text = st.text(
+    alphabet=st.sampled_from(list("abcéèêàçIVXMCae019 \u00a0\u202f\n;:!?«»\"'.-–—,()%€h°/@")),
+    max_size=80,
+)
+run_lists = st.lists(st.tuples(french_text, st.booleans()), max_size=6)
+
+
+@PROPERTY_SETTINGS
+@given(st.text())
+def test_idempotent_on_any_text(text: str) -> None:
+    once = typeset(text)
+    assert typeset(once) == once
+
+
+@PROPERTY_SETTINGS
+@given(french_text)
+def test_idempotent_on_french_tokens(text: str) -> None:
+    once = typeset(text)
+    assert typeset(once) == once
+
+
+@PROPERTY_SETTINGS
+@given(french_alphabet_text)
+def test_idempotent_on_french_alphabet(text: str) -> None:
+    once = typeset(text)
+    assert typeset(once) == once
+
+
+@PROPERTY_SETTINGS
+@given(run_lists)
+def test_runs_keep_shape_and_protected_text(runs: list[tuple[str, bool]]) -> None:
+    result = typeset_runs(runs)
+    assert len(result) == len(runs)
+    for (text, protected), out in zip(runs, result, strict=True):
+        if protected:
+            assert out == text
+    again = typeset_runs(list(zip(result, (p for _, p in runs), strict=True)))
+    assert again == result
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(st.tuples(st.text(max_size=20), st.booleans()), max_size=6))
+def test_runs_never_crash_and_protect_any_text(runs: list[tuple[str, bool]]) -> None:
+    result = typeset_runs(runs)
+    assert [out for out, (_, p) in zip(result, runs, strict=True) if p] == [
+        text for text, p in runs if p
+    ]
+
+
+url_paths = st.text(alphabet="abcxyz0123456789/_=&%-.:?", max_size=20).map(
+    lambda path: path + "z"  # end on a letter: trailing punctuation is not URL
+)
+
+
+@PROPERTY_SETTINGS
+@given(french_text, st.sampled_from(["https://", "http://", "www."]), url_paths, french_text)
+def test_urls_in_random_text_are_preserved(
+    before: str, scheme: str, path: str, after: str
+) -> None:
+    url = f"{scheme}example.org/{path}"
+    assert url in typeset(f"{before} {url} {after}")
+
+
+SPACES = {" ", "\u00a0", "\u202f"}
+# No high punctuation, quotes, apostrophes, periods, hyphens or digits, and no
+# capitals that could form a Roman numeral: only spacing may change.
+plain_alphabet_text = st.text(
+    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzéèàçœ ABEFGHJKNOPRSTUWYZÉ,()–—\u00a0\u202f")),
+    max_size=80,
+)
+
+
+@PROPERTY_SETTINGS
+@given(plain_alphabet_text)
+def test_text_without_rule_triggers_changes_only_spaces(text: str) -> None:
+    result = typeset(text)
+    assert len(result) == len(text)
+    for before, after in zip(text, result, strict=True):
+        assert before == after or (before == " " and after in SPACES)
+
+
+@PROPERTY_SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzéàç ")), max_size=80))
+def test_lowercase_words_are_unchanged(text: str) -> None:
+    assert typeset(text) == text
+
+
+def test_long_article_is_fast() -> None:
+    paragraph = (
+        'Le 1er mai, M. Dupont a dit : "Vraiment ?" - une phrase - puis l\'État '
+        "a versé 30000 € à 14h30, soit 35 % de plus... Voir https://example.org/a?b=c:d ! "
+    )
+    article = paragraph * (10_000 // len(paragraph.split()) + 1)
+    start = time.perf_counter()
+    typeset(article)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 0.5  # generous bound for slow CI; typically a few tens of ms
