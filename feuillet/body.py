@@ -141,7 +141,7 @@ def split_blocks(text: str, first_line: int) -> list[Block]:
             prose_line = number
         if prose or line.strip():
             prose.append(line)
-        after_blank = not line.strip() or (visible is None and not line.strip())
+        after_blank = not line.strip()
         index += 1
     flush()
     return _merge_prose(blocks)
