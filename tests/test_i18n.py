@@ -146,3 +146,32 @@ def test_english_site_from_the_same_templates(site: Callable[..., Path], tmp_pat
     assert time is not None and time.get_text() == "June 1, 2024"
     reading = page.select_one(".reading-time")
     assert reading is not None and re.fullmatch(r"1 minute read", reading.get_text())
+
+
+def test_english_plural_of_the_reading_time(site: Callable[..., Path], tmp_path: Path) -> None:
+    root = site({
+        "site.yaml": "title: Feuillet\nurl: https://example.org/\nlanguage: en\n",
+        "content/articles/a.yaml": GOOD.replace("Du texte.", " ".join(["word"] * 600)),
+    })
+    assert run(root, "build", "--output", str(tmp_path / "out")) == 0
+    reading = soup(tmp_path / "out" / "a" / "index.html").select_one(".reading-time")
+    assert reading is not None and reading.get_text() == "3 minutes read"
+
+
+def test_typography_opt_out_per_article_and_per_site(site: Callable[..., Path], tmp_path: Path) -> None:
+    raw = GOOD.replace("title: Un titre", 'title: "Vraiment ?"').replace("Du texte.", "'Un « mot » : ici.'")
+    root = site({
+        "content/articles/on.yaml": raw,
+        "content/articles/off.yaml": raw + "typography: false\n",
+    })
+    assert run(root, "build", "--output", str(tmp_path / "out")) == 0
+    on = soup(tmp_path / "out" / "on" / "index.html")
+    off = soup(tmp_path / "out" / "off" / "index.html")
+    assert on.h1 is not None and on.h1.get_text() == "Vraiment\u202f?"
+    assert off.h1 is not None and off.h1.get_text() == "Vraiment ?"
+    prose = off.select_one(".prose p")
+    assert prose is not None and prose.get_text() == "Un « mot » : ici."
+    (root / "site.yaml").write_text("title: Feuillet test\nurl: https://exemple.fr/\ntypography: false\n")
+    assert run(root, "build", "--output", str(tmp_path / "out2")) == 0
+    page = soup(tmp_path / "out2" / "on" / "index.html")
+    assert page.h1 is not None and page.h1.get_text() == "Vraiment ?"
