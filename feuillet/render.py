@@ -205,7 +205,7 @@ def page_view(page: Page, site: Site, url: Callable[[str], str]) -> PageView:
     typography = site.config.typography if page.typography is None else page.typography
     renderer = Renderer(typography)
     body = Markup(renderer.block(page.body))
-    description = page.description or body.striptags()[:200]
+    description = page.description or publish.truncate(body.striptags(), 200)
     return PageView(page.slug, url(page.slug + "/"), _text(page.title, typography),
                     _plain_text(description, typography), body)
 
