@@ -50,8 +50,8 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-NBSP = "\u00a0"
-NNBSP = "\u202f"
+_NBSP = "\u00a0"
+_NNBSP = "\u202f"
 
 # Characters after which a straight double quote opens a quotation.
 _OPENING_CONTEXT = frozenset("([{«“‘’'-–—/")
@@ -121,9 +121,7 @@ def _trim_url(url: str) -> str:
     """Drop the sentence punctuation that follows a URL in running text."""
     while url:
         last = url[-1]
-        if last in ".,;:!?'" or (
-            last in ")]" and url.count("(" if last == ")" else "[") < url.count(last)
-        ):
+        if last in ".,;:!?'" or (last in ")]" and url.count("(" if last == ")" else "[") < url.count(last)):
             url = url[:-1]
         else:
             break
@@ -207,9 +205,7 @@ def _apply(view: _View, texts: list[str], edits: list[_Edit]) -> list[str]:
                 continue
             segment = found
         base = view.starts[segment]
-        per_segment.setdefault(segment, []).append(
-            (edit.start - base, edit.end - base, edit.text)
-        )
+        per_segment.setdefault(segment, []).append((edit.start - base, edit.end - base, edit.text))
         last_end = edit.end
     result = list(texts)
     for segment, operations in per_segment.items():
@@ -239,11 +235,7 @@ _AMBIGUOUS_ROMAN = frozenset("CDLM")
 
 
 def _is_roman(numeral: str) -> bool:
-    return (
-        bool(numeral)
-        and numeral not in _AMBIGUOUS_ROMAN
-        and _ROMAN.fullmatch(numeral) is not None
-    )
+    return bool(numeral) and numeral not in _AMBIGUOUS_ROMAN and _ROMAN.fullmatch(numeral) is not None
 
 
 def _characters(view: _View) -> Iterator[_Edit]:
@@ -301,8 +293,9 @@ def _quotes(view: _View) -> Iterator[_Edit]:
 
 
 _SPACED_DASH = re.compile(r"(?<!\S)(?:--|-|–|—)(?=\s)")
+# Not "?" nor "!": an incise may ask or exclaim ("mot – n’est-ce pas ? – suite").
 # "M." (a single capital then a period) is an abbreviation, not a sentence end.
-_SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|[!?…])[»”)\]]*\s|\n")
+_SENTENCE_END = re.compile(r"(?:(?<!\b[A-Z])\.|…)[»”)\]]*\s|\n")
 
 
 def _dashes(view: _View) -> Iterator[_Edit]:
@@ -324,9 +317,9 @@ def _dashes(view: _View) -> Iterator[_Edit]:
             yield _Edit(start, end, "–")
         if is_open:
             if view.char(start - 1) == " ":
-                yield _Edit(start - 1, start, NBSP)
+                yield _Edit(start - 1, start, _NBSP)
         elif view.char(end) == " ":
-            yield _Edit(end, end + 1, NBSP)
+            yield _Edit(end, end + 1, _NBSP)
         is_open = not is_open
 
 
@@ -365,13 +358,13 @@ def _punctuation_spacing(view: _View) -> Iterator[_Edit]:
         edit: _Edit | None
         if mark == "«":
             if after == " ":
-                edit = _Edit(position + 1, position + 2, NBSP)
+                edit = _Edit(position + 1, position + 2, _NBSP)
             elif after == "" or after.isspace() or after == "»":
                 edit = None
             else:
-                edit = _Edit(position + 1, position + 1, NBSP)
+                edit = _Edit(position + 1, position + 1, _NBSP)
         elif mark == "»":
-            edit = _space_before(view, position, NBSP, _NO_SPACE_BEFORE_CLOSING)
+            edit = _space_before(view, position, _NBSP, _NO_SPACE_BEFORE_CLOSING)
         elif mark == ":":
             # Only a colon that ends a clause: "http://", "a:b", "10:30" and
             # "16:9" have no space after them.  "2024:" would read as a time.
@@ -380,25 +373,26 @@ def _punctuation_spacing(view: _View) -> Iterator[_Edit]:
             if not ends_clause or view.char(position - 1).isdigit():
                 edit = None
             else:
-                edit = _space_before(view, position, NBSP)
+                edit = _space_before(view, position, _NBSP)
         elif after.isalnum() or after == "_":
             edit = None  # Glued to a following word: not sentence punctuation.
         elif mark == ";" and _ENTITY_BEFORE.search(text, max(0, position - 12), position):
             edit = None  # "&amp;" and the like.
         else:
-            edit = _space_before(view, position, NNBSP)
+            edit = _space_before(view, position, _NNBSP)
         if edit is not None:
             yield edit
 
 
 # Units that may be typed glued to the number ("35%", "12km"); single-letter
 # units only count when spaced, so that "5m" in a code name is left alone.
-_GLUED_UNITS = frozenset(
-    "% ‰ € $ £ ¥ °C °F km km/h km² kg mg cm mm m² m³ Mo Go ko To M€ Md€ k€ kWh kW MW GW min".split()
-)
-_SPACED_UNITS = frozenset(
-    "° m g t l L s ha m/s Mds millions million milliards milliard euros dollars".split()
-)
+_GLUED_SIGNS = ("%", "‰", "€", "$", "£", "¥", "M€", "Md€", "k€", "°C", "°F")
+_GLUED_MEASURES = ("km", "km/h", "km²", "kg", "mg", "cm", "mm", "m²", "m³", "min", "kWh", "kW", "MW", "GW")
+_GLUED_DATA = ("ko", "Mo", "Go", "To")
+_GLUED_UNITS = frozenset((*_GLUED_SIGNS, *_GLUED_MEASURES, *_GLUED_DATA))
+_SPACED_MEASURES = ("°", "m", "g", "t", "l", "L", "s", "ha", "m/s")
+_SPACED_WORDS = ("Mds", "millions", "million", "milliards", "milliard", "euros", "dollars")
+_SPACED_UNITS = frozenset((*_SPACED_MEASURES, *_SPACED_WORDS))
 
 
 def _alternatives(words: frozenset[str]) -> str:
@@ -421,9 +415,7 @@ _LONG_NUMBER = re.compile(
     rf"(?:{_GLUED_UNIT_AHEAD}|(?!\w|[.:/][0-9]|[ \u00a0\u202f][0-9]))"
 )
 _POSTCODE_AFTER = re.compile(r"[ \u00a0]+(\w+)")
-_IDENTIFIER_BEFORE = re.compile(
-    r"(?:\b(?:code postal|CP)\s*:?|\b[nN][°º]|\bno\.?)\s*\Z", re.IGNORECASE
-)
+_IDENTIFIER_BEFORE = re.compile(r"(?:\b(?:code postal|CP)\s*:?|\b[nN][°º]|\bno\.?)\s*\Z", re.IGNORECASE)
 _SPACED_NUMBER = re.compile(
     r"(?<![\w.,])(?<![0-9][ \u00a0\u202f])"
     r"[1-9][0-9]{0,2}(?P<groups>(?:[ \u00a0\u202f][0-9]{3})+)(?:,[0-9]+)?"
@@ -449,17 +441,20 @@ def _numbers(view: _View) -> Iterator[_Edit]:
             continue
         first = len(digits) % 3 or 3
         for offset in range(first, len(digits), 3):
-            yield _Edit(start + offset, start + offset, NNBSP)
+            yield _Edit(start + offset, start + offset, _NNBSP)
     for match in _SPACED_NUMBER.finditer(text):
         groups_start = match.start("groups")
         for offset, char in enumerate(match.group("groups")):
             if char == " ":
-                yield _Edit(groups_start + offset, groups_start + offset + 1, NNBSP)
+                yield _Edit(groups_start + offset, groups_start + offset + 1, _NNBSP)
 
 
 _HOUR = re.compile(
     r"(?<![\w.,:])(?:[01]?[0-9]|2[0-4])(?P<space1>[ \u00a0\u202f]?)h"
-    rf"(?:(?P<space2>[ \u00a0\u202f]?)[0-5][0-9](?:{_GLUED_UNIT_AHEAD}|(?![\w'’]))"
+    # Minutes followed by a digit group start a number; followed by "h"
+    # they are the next hour ("14 h 15 h").  Either way, not minutes.
+    rf"(?:(?P<space2>[ \u00a0\u202f]?)[0-5][0-9]"
+    rf"(?:{_GLUED_UNIT_AHEAD}|(?![\w'’]|[ \u00a0\u202f](?:[0-9]|h(?![\w'’]))))"
     r"|(?![\w'’]))"
 )
 _TITLE = re.compile(r"(?<![\w.])(?:MM?\.|Mmes?\.?|Mlles?\.?|Dr\.?|Pr\.?|Me) (?=\w)")
@@ -469,9 +464,9 @@ _NUMBER_ABBREVIATION = re.compile(r"(?<!\w)(?:[nN][°º]|pp?\.|art\.)(?P<space> 
 def _bind(space_start: int, space: str) -> _Edit | None:
     """Edit making the (possibly empty) ``space`` at ``space_start`` a no-break space."""
     if space == " ":
-        return _Edit(space_start, space_start + 1, NBSP)
+        return _Edit(space_start, space_start + 1, _NBSP)
     if space == "":
-        return _Edit(space_start, space_start, NBSP)
+        return _Edit(space_start, space_start, _NBSP)
     return None  # Already a no-break space of either kind.
 
 
@@ -489,7 +484,7 @@ def _units_and_abbreviations(view: _View) -> Iterator[_Edit]:
             edits.append(_bind(match.start("space2"), match.group("space2")))
     for match in _TITLE.finditer(text):
         if text[match.end()].isupper():
-            edits.append(_Edit(match.end() - 1, match.end(), NBSP))
+            edits.append(_Edit(match.end() - 1, match.end(), _NBSP))
     for match in _NUMBER_ABBREVIATION.finditer(text):
         edits.append(_bind(match.start("space"), match.group("space")))
     yield from (edit for edit in edits if edit is not None)

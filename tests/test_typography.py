@@ -101,8 +101,8 @@ def test_space_inside_guillemets(source: str, expected: str) -> None:
         ('"Bonjour", dit-il.', "«\u00a0Bonjour\u00a0», dit-il."),
         ('Le mot "paria".', "Le mot «\u00a0paria\u00a0»."),
         ('("entre parenthèses")', "(«\u00a0entre parenthèses\u00a0»)"),
-        ("l'\"opération\"", "l’«\u00a0opération\u00a0»"),
-        ("l’\"opération\"", "l’«\u00a0opération\u00a0»"),
+        ('l\'"opération"', "l’«\u00a0opération\u00a0»"),
+        ('l’"opération"', "l’«\u00a0opération\u00a0»"),
         ('"Il a dit "non" hier"', "«\u00a0Il a dit “non” hier\u00a0»"),
         ('« Il a dit "non" »', "«\u00a0Il a dit “non”\u00a0»"),
         ('"a" et "b"', "«\u00a0a\u00a0» et «\u00a0b\u00a0»"),
@@ -149,6 +149,9 @@ def test_ellipsis(source: str, expected: str) -> None:
         ("mot –\u00a0incise\u00a0– suite", "mot –\u00a0incise\u00a0– suite"),
         ("une seule - incise", "une seule –\u00a0incise"),
         ("a - b. Puis c - d - e", "a –\u00a0b. Puis c –\u00a0d\u00a0– e"),
+        ("a - b\nc - d", "a –\u00a0b\nc –\u00a0d"),
+        ("mot - n'est-ce pas ? - suite", "mot –\u00a0n’est-ce pas\u202f?\u00a0– suite"),
+        ("avec M. Dupont - dit-il - hier", "avec M.\u00a0Dupont –\u00a0dit-il\u00a0– hier"),
         ("- Peter Ward", "–\u00a0Peter Ward"),
         ("— Peter Ward", "—\u00a0Peter Ward"),
         (
@@ -363,7 +366,10 @@ def test_correct_text_is_unchanged(text: str) -> None:
         ([("code", True), (" : suite", False)], ["code", "\u00a0: suite"]),
         ([("3", False), ("000 €", False)], ["3", "000\u00a0€"]),
         ([("Attendez..", False), (".", False)], ["Attendez..", "."]),  # never moved across runs
-        ([("mot - ", False), ("incise", True), (" - suite", False)], ["mot –\u00a0", "incise", "\u00a0– suite"]),
+        (
+            [("mot - ", False), ("incise", True), (" - suite", False)],
+            ["mot –\u00a0", "incise", "\u00a0– suite"],
+        ),
         ([], []),
         ([("", False), ("", True)], ["", ""]),
     ],
@@ -403,11 +409,66 @@ def test_superscript_runs(text: str, expected: list[tuple[str, bool]]) -> None:
 # Properties
 
 FRENCH_TOKENS = [
-    "mot", "État", "Dupont", "incise", "œuvre", " ", " ", " ", "\u00a0", "\u202f", "\n",
-    "?", "!", ";", ":", "«", "»", '"', "'", "’", ".", "...", "…", ",", "(", ")", "-", " - ",
-    " -- ", "–", "—", "0", "1", "2", "10000", "75001", "2024", "10:30", "14h30", "14 h",
-    "1ère", "2ème", "XXème", "1er", "M. ", "Mme ", "n°", "%", "€", " km", "3 000", "h",
-    "https://example.org/a?b=c:d", "www.x.fr", "a.b@c.fr", "“", "”", "&amp;", "/", "+",
+    "mot",
+    "État",
+    "Dupont",
+    "incise",
+    "œuvre",
+    " ",
+    " ",
+    " ",
+    "\u00a0",
+    "\u202f",
+    "\n",
+    "?",
+    "!",
+    ";",
+    ":",
+    "«",
+    "»",
+    '"',
+    "'",
+    "’",
+    ".",
+    "...",
+    "…",
+    ",",
+    "(",
+    ")",
+    "-",
+    " - ",
+    " -- ",
+    "–",
+    "—",
+    "0",
+    "1",
+    "2",
+    "10000",
+    "75001",
+    "2024",
+    "10:30",
+    "14h30",
+    "14 h",
+    "1ère",
+    "2ème",
+    "XXème",
+    "1er",
+    "M. ",
+    "Mme ",
+    "n°",
+    "%",
+    "€",
+    " km",
+    "3 000",
+    "h",
+    "https://example.org/a?b=c:d",
+    "www.x.fr",
+    "a.b@c.fr",
+    "“",
+    "”",
+    "&amp;",
+    "/",
+    "+",
 ]
 french_text = st.lists(st.sampled_from(FRENCH_TOKENS), max_size=40).map("".join)
 french_alphabet_text = st.text(
@@ -454,9 +515,7 @@ def test_runs_keep_shape_and_protected_text(runs: list[tuple[str, bool]]) -> Non
 @given(st.lists(st.tuples(st.text(max_size=20), st.booleans()), max_size=6))
 def test_runs_never_crash_and_protect_any_text(runs: list[tuple[str, bool]]) -> None:
     result = typeset_runs(runs)
-    assert [out for out, (_, p) in zip(result, runs, strict=True) if p] == [
-        text for text, p in runs if p
-    ]
+    assert [out for out, (_, p) in zip(result, runs, strict=True) if p] == [text for text, p in runs if p]
 
 
 url_paths = st.text(alphabet="abcxyz0123456789/_=&%-.:?", max_size=20).map(
@@ -466,9 +525,7 @@ url_paths = st.text(alphabet="abcxyz0123456789/_=&%-.:?", max_size=20).map(
 
 @PROPERTY_SETTINGS
 @given(french_text, st.sampled_from(["https://", "http://", "www."]), url_paths, french_text)
-def test_urls_in_random_text_are_preserved(
-    before: str, scheme: str, path: str, after: str
-) -> None:
+def test_urls_in_random_text_are_preserved(before: str, scheme: str, path: str, after: str) -> None:
     url = f"{scheme}example.org/{path}"
     assert url in typeset(f"{before} {url} {after}")
 
