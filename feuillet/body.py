@@ -144,7 +144,7 @@ def split_blocks(text: str, first_line: int) -> list[Block]:
         after_blank = not line.strip()
         index += 1
     flush()
-    return _merge_prose(blocks)
+    return merge_prose(blocks)
 
 
 def _quote_end(lines: list[str], numbered: list[tuple[int, str | None]], start: int) -> int:
@@ -226,7 +226,7 @@ def _normalise(markdown: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def _merge_prose(blocks: list[Block]) -> list[Block]:
+def merge_prose(blocks: list[Block]) -> list[Block]:
     """Adjacent prose blocks are one block, so splitting text differently yields equal models."""
     merged: list[Block] = []
     for block in blocks:
@@ -236,8 +236,3 @@ def _merge_prose(blocks: list[Block]) -> list[Block]:
         else:
             merged.append(block)
     return merged
-
-
-def merge_prose(blocks: list[Block]) -> list[Block]:
-    """Public form of :func:`_merge_prose` for blocks gathered from several YAML items."""
-    return _merge_prose(blocks)

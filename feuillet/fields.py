@@ -64,7 +64,6 @@ class Reader:
         self, data: Any, fields: Sequence[Field], prefix: str = "", line: int = 1
     ) -> YMap | None:
         """Check that ``data`` is a mapping with known keys and every required one present."""
-        where = prefix or "file"
         if not isinstance(data, YMap):
             self.error(line, prefix or "document", f"expected a mapping of keys, got {_kind_name(data)}")
             return None
@@ -73,7 +72,7 @@ class Reader:
             self.error(key_line, _join(prefix, key), "this key is given twice; keep one")
         for key in data:
             if key not in known:
-                self.error(data.key_lines[key], _join(prefix, key), _unknown_key(key, known, where))
+                self.error(data.key_lines[key], _join(prefix, key), _unknown_key(key, known))
         for field in fields:
             if field.required and field.name not in data:
                 self.error(data.line, _join(prefix, field.name), "required key is missing")
@@ -167,7 +166,7 @@ def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def _unknown_key(key: str, known: set[str], where: str) -> str:
+def _unknown_key(key: str, known: set[str]) -> str:
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(known))}"
     return f"unknown key{hint}"

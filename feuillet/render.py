@@ -177,14 +177,17 @@ def article_view(article: Article, site: Site, url: Callable[[str], str]) -> Art
         + [section.title or "" for section in article.sections]
         + [_block_words(block) for section in article.sections for block in section.blocks]
     )
-    description_source = article.description or article.standfirst or ""
+    if article.description:
+        description = _plain_text(article.description, renderer)
+    else:
+        description = standfirst.striptags() if standfirst else ""
     return ArticleView(
         slug=article.slug,
         url=url(article.slug + "/"),
         title=_text(article.title, typography),
         kicker=_text(article.kicker, typography) if article.kicker else None,
         standfirst=standfirst,
-        description=_plain_text(description_source, typography),
+        description=description,
         authors=tuple(_text(author, typography) for author in article.authors),
         date=_moment(article.date, config.timezone, config.language),
         updated=_moment(article.updated, config.timezone, config.language) if article.updated else None,
@@ -195,19 +198,20 @@ def article_view(article: Article, site: Site, url: Callable[[str], str]) -> Art
     )
 
 
-def _plain_text(markdown_text: str, typography: bool) -> str:
+def _plain_text(markdown_text: str, renderer: Renderer) -> str:
     """Markdown reduced to plain text for meta descriptions (links and emphasis dropped)."""
-    html = Renderer(typography).inline(markdown_text)
-    return str(Markup(html).striptags())
+    return Markup(renderer.inline(markdown_text)).striptags()
 
 
 def page_view(page: Page, site: Site, url: Callable[[str], str]) -> PageView:
     typography = site.config.typography if page.typography is None else page.typography
     renderer = Renderer(typography)
     body = Markup(renderer.block(page.body))
-    description = page.description or publish.truncate(body.striptags(), 200)
-    return PageView(page.slug, url(page.slug + "/"), _text(page.title, typography),
-                    _plain_text(description, typography), body)
+    if page.description:
+        description = _plain_text(page.description, renderer)
+    else:
+        description = publish.truncate(body.striptags(), 200)
+    return PageView(page.slug, url(page.slug + "/"), _text(page.title, typography), description, body)
 
 
 # --- Templates ---------------------------------------------------------------------------
