@@ -6,19 +6,21 @@ import argparse
 import json
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from feuillet import __version__
-from feuillet.config import site_schema
+from feuillet.config import normalise_base_path, site_schema
 from feuillet.content import article_schema, scaffold_article
 from feuillet.errors import BuildFailed
-from feuillet.pipeline import Project, build, check, typography_report
+from feuillet.pipeline import DevSite, Project, build, check, load_site, typography_report
+from feuillet.serve import DevServer, watch_and_rebuild
 from feuillet.write import UnsafeOutput
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "new", "schema")
+COMMANDS = ("build", "check", "new", "schema", "serve")
 SCHEMAS = {
     "article.schema.json": lambda: article_schema(),
     "front-matter.schema.json": lambda: article_schema(front_matter_only=True),
@@ -41,6 +43,16 @@ def _parser() -> argparse.ArgumentParser:
                               help="URL prefix of every internal link, such as /pr-12/ "
                                    "(default: the path of site.yaml's url)")
     build_parser.add_argument("--drafts", action="store_true", help="publish drafts too")
+    talk = build_parser.add_mutually_exclusive_group()
+    talk.add_argument("--verbose", "-v", action="store_true", help="also print the time of each stage")
+    talk.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something is wrong")
+    serve_parser = commands.add_parser("serve", help="build, serve on this machine, rebuild on every change")
+    serve_parser.add_argument("--port", type=int, default=8000,
+                              help="port (default 8000; 0 picks a free one)")
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="address to bind (default 127.0.0.1: only this machine)")
+    serve_parser.add_argument("--base-path", default=None, help="serve under a URL prefix such as /pr-12/")
+    serve_parser.add_argument("--drafts", action="store_true", help="show drafts too")
     check_parser = commands.add_parser("check", help="validate content and templates, write nothing")
     check_parser.add_argument("--no-drafts", action="store_true", help="skip drafts")
     check_parser.add_argument("--typography", action="store_true",
@@ -122,10 +134,61 @@ def _run(options: argparse.Namespace, project: Project) -> int:
                                        encoding="utf-8")
         print(f"feuillet: wrote {len(SCHEMAS)} schemas into schemas/")
         return EXIT_OK
+    if options.command == "serve":
+        return _serve(options, project)
     output = options.output if options.output is not None else project.root / "_site"
     report = build(project, output, options.base_path, options.drafts)
+    if options.verbose:
+        for stage, seconds in report.timings:
+            print(f"feuillet: timing {stage} {seconds:.3f} s")
+    if options.quiet:
+        return EXIT_OK
     print(
         f"feuillet: built {report.articles} article(s) and {report.pages} page(s), "
         f"{report.files} files in {output} in {report.seconds:.2f} s"
     )
     return EXIT_OK
+
+
+def _log(line: str) -> None:
+    print(f"feuillet: {line}", file=sys.stderr, flush=True)
+
+
+def _serve(options: argparse.Namespace, project: Project) -> int:
+    """Build, serve, and rebuild on every change until Ctrl-C; errors show in the browser too."""
+    dev = DevSite(project, options.base_path, options.drafts)
+    try:
+        snapshot = dev.rebuild()
+        for line in snapshot.errors:
+            print(line, file=sys.stderr)
+        base_path = normalise_base_path(options.base_path) if options.base_path else _site_base_path(project)
+        server = DevServer(snapshot, base_path, options.host, options.port, log=_log)
+        host, port = server.address
+        if options.host not in ("127.0.0.1", "localhost", "::1"):
+            _log(f"listening on {host}: other machines of the network can reach this server")
+        seconds = dev.last.seconds if dev.last else 0.0
+        print(f"feuillet: serving http://{'localhost' if host == '127.0.0.1' else host}:{port}{base_path} "
+              f"(built in {seconds:.2f} s; Ctrl-C to stop)", flush=True)
+        server.start()
+        stop = threading.Event()
+        try:
+            watch_and_rebuild(server, dev.watched(), dev.rebuild, stop, _log)
+        except KeyboardInterrupt:
+            stop.set()
+        finally:
+            server.stop()
+        print("feuillet: stopped", flush=True)
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("feuillet: stopped", flush=True)
+        return EXIT_OK
+    finally:
+        dev.close()
+
+
+def _site_base_path(project: Project) -> str:
+    """The path of site.yaml's url, the default base path (``/`` when site.yaml cannot be read)."""
+    try:
+        return load_site(project).config.base_path
+    except BuildFailed:
+        return "/"

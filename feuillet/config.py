@@ -24,6 +24,9 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("typography", "bool", "Apply French typography to every text (default true)."),
     Field("feed_full_content", "bool", "Put whole articles in the feed, not only the "
           "standfirst (default true)."),
+    Field("feed_limit", "int", "How many of the newest articles the feed holds (default 50)."),
+    Field("social_cards", "bool", "Draw a preview card for each article without an image of "
+          "its own (default true)."),
     Field("publisher", "mapping", "The publishing organisation: name, url, logo."),
 )
 
@@ -71,6 +74,8 @@ def load_config(text: str, path: str, base_path: str | None, problems: Problems)
         words_per_minute=values.get("words_per_minute") or 230,
         typography=True if values.get("typography") is None else values["typography"],
         feed_full_content=True if values.get("feed_full_content") is None else values["feed_full_content"],
+        feed_limit=values.get("feed_limit") or 50,
+        social_cards=True if values.get("social_cards") is None else values["social_cards"],
         publisher=publisher,
     )
 

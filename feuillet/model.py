@@ -33,6 +33,8 @@ class SiteConfig:
     words_per_minute: int = 230
     typography: bool = True
     feed_full_content: bool = True
+    feed_limit: int = 50
+    social_cards: bool = True
     publisher: Publisher | None = None
 
     def absolute_url(self, path: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from feuillet.config import load_config
@@ -14,6 +16,7 @@ from feuillet.errors import BuildFailed, Problems, SourceError
 from feuillet.model import Article, BinaryFile, Output, Page, Site, TextFile
 from feuillet.proofread import typography_warnings
 from feuillet.render import check_outputs, render_site
+from feuillet.serve import Snapshot
 from feuillet.sources import read_text
 from feuillet.write import check_destination, write_site
 
@@ -49,6 +52,7 @@ class BuildReport:
     pages: int
     files: int
     seconds: float
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
 
 
 def _files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
@@ -162,12 +166,74 @@ def build(
     started = time.perf_counter()
     check_destination(output, project.root)
     site = load_site(project, base_path, drafts)
+    loaded = time.perf_counter()
     outputs = render(site, project.cache)
+    rendered = time.perf_counter()
     write_site(outputs, output)
+    written = time.perf_counter()
     return BuildReport(
         articles=len(site.articles),
         pages=len(site.pages),
         files=len(outputs),
-        seconds=time.perf_counter() - started,
+        seconds=written - started,
+        timings=(("load", loaded - started), ("render", rendered - loaded), ("write", written - rendered)),
     )
 
+
+def stylesheets(outputs: list[Output], base_path: str) -> dict[str, str]:
+    """URL of each fingerprinted stylesheet by its source path (``css/site.css``), for the dev server."""
+    found = {}
+    for output in outputs:
+        path = PurePosixPath(output.path)
+        if path.parts[0] == "static" and path.suffix == ".css":
+            stem = path.stem.rsplit(".", 1)[0]
+            source = PurePosixPath(*path.parts[1:-1], stem + path.suffix).as_posix()
+            found[source] = base_path + output.path
+    return found
+
+
+
+class DevSite:
+    """The dev server's builds: each good one goes into a fresh private folder, never swapped under it.
+
+    The folder of the build being served and the one before it are kept (a request may still be
+    reading a file of the previous one); older ones are removed. All of them live in one temporary
+    folder that ``close`` removes.
+    """
+
+    def __init__(self, project: Project, base_path: str | None = None, drafts: bool = False) -> None:
+        self.project = project
+        self.base_path = base_path
+        self.drafts = drafts
+        self.folder = Path(tempfile.mkdtemp(prefix="feuillet-serve-"))
+        self.generation = 0
+        self.good: list[Path] = []
+        self.stylesheets: dict[str, str] = {}
+        self.last: BuildReport | None = None
+
+    def rebuild(self, changed: Sequence[str] = ()) -> Snapshot:
+        """Build once; on problems the last good folder stays the one served, with the error lines."""
+        self.generation += 1
+        started = time.perf_counter()
+        try:
+            site = load_site(self.project, self.base_path, self.drafts)
+            outputs = render(site, self.project.cache)
+        except BuildFailed as error:
+            root = self.good[-1] if self.good else None
+            return Snapshot(root, tuple(str(e) for e in error.errors), self.generation, self.stylesheets)
+        target = self.folder / f"{self.generation}"
+        write_site(outputs, target)
+        self.good.append(target)
+        while len(self.good) > 2:
+            shutil.rmtree(self.good.pop(0), ignore_errors=True)
+        self.stylesheets = stylesheets(outputs, site.config.base_path)
+        self.last = BuildReport(len(site.articles), len(site.pages), len(outputs),
+                                time.perf_counter() - started)
+        return Snapshot(target, (), self.generation, self.stylesheets)
+
+    def watched(self) -> list[Path]:
+        root = self.project.root
+        return [root / "content", root / "templates", root / "static", root / "locales", self.project.config]
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)

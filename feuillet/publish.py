@@ -235,8 +235,8 @@ def social_image(site: Site, article: ArticleView) -> ImageMeta | None:
     own = article.model.image
     if own:
         return image_meta(site, own.removeprefix("static/"), alt, article.model.source, "image")
-    if static_file(site, SOCIAL_FONT) is None:
-        return None
+    if not site.config.social_cards or static_file(site, SOCIAL_FONT) is None:
+        return logo(site)
     url = site.config.absolute_url(f"{article.slug}/{SOCIAL_NAME}")
     return ImageMeta(url, social.WIDTH, social.HEIGHT, alt)
 
@@ -255,7 +255,7 @@ def article_meta(site: Site, article: ArticleView) -> PageMeta:
         meta,
         og_type="article",
         image=image,
-        twitter_card="summary_large_image" if image else "summary",
+        twitter_card="summary_large_image" if image and image != logo(site) else "summary",
         published=article.date.iso,
         modified=_modified_iso(article),
         section=article.kicker.plain if article.kicker else None,
@@ -329,7 +329,9 @@ def feed_xml(site: Site, articles: Sequence[ArticleView]) -> bytes:
     image = logo(site)
     if image:
         feed.logo(image.url)
+    # The newest ``feed_limit`` only: a feed's size must not grow with the archive.
     ordered = sorted(articles, key=lambda view: (-view.model.date.timestamp(), view.slug))
+    ordered = ordered[: config.feed_limit]
     for article in ordered:
         url = config.absolute_url(article.slug + "/")
         entry = feed.add_entry(order="append")
@@ -376,7 +378,7 @@ def robots_txt(site: Site) -> bytes:
 def social_outputs(site: Site, articles: Sequence[ArticleView], cache: Path | None) -> list[Output]:
     """A drawn card for every article without an illustration of its own."""
     font = static_file(site, SOCIAL_FONT)
-    if font is None:
+    if font is None or not site.config.social_cards:
         return []
     folder = cache / SOCIAL_CACHE if cache else None
     return [
