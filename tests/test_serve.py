@@ -584,3 +584,24 @@ def test_editor_temporary_files_are_ignored(tmp_path: Path, name: str) -> None:
 def test_ordinary_sources_are_watched(tmp_path: Path) -> None:
     for name in ("a.yaml", "site.css", "base.html", "fr.po", "49130"):
         assert EditorFilter()(serve.watchfiles.Change.modified, str(tmp_path / name)), name
+
+
+def test_dev_site_keeps_the_last_good_build_when_content_breaks(tmp_path: Path) -> None:
+    from feuillet.pipeline import DevSite, Project
+    from tests.conftest import make_site
+
+    article = "title: Un titre\ndate: 2024-06-19\nsections:\n  - blocks: [Un texte.]\n"
+    root = make_site(tmp_path / "site", {"content/articles/a.yaml": article})
+    dev = DevSite(Project(root))
+    try:
+        good = dev.rebuild()
+        assert good.errors == () and good.root is not None
+        assert (good.root / "a" / "index.html").is_file()
+        assert set(good.stylesheets) == {"css/site.css"}
+        (root / "content/articles/a.yaml").write_text("title: Un titre\ndate: hier\n", encoding="utf-8")
+        broken = dev.rebuild(["content/articles/a.yaml"])
+        assert broken.root == good.root and broken.generation == good.generation + 1
+        assert broken.errors and any(e.startswith("content/articles/a.yaml:2: date:") for e in broken.errors)
+    finally:
+        dev.close()
+    assert not dev.folder.exists()
