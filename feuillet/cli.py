@@ -15,7 +15,7 @@ from feuillet import __version__
 from feuillet.config import normalise_base_path, site_schema
 from feuillet.content import article_schema, scaffold_article
 from feuillet.errors import BuildFailed
-from feuillet.pipeline import DevSite, Project, build, check, load_site, typography_report
+from feuillet.pipeline import DevSite, Project, build, check, typography_report
 from feuillet.serve import DevServer, watch_and_rebuild
 from feuillet.write import UnsafeOutput
 
@@ -161,7 +161,7 @@ def _serve(options: argparse.Namespace, project: Project) -> int:
         snapshot = dev.rebuild()
         for line in snapshot.errors:
             print(line, file=sys.stderr)
-        base_path = normalise_base_path(options.base_path) if options.base_path else _site_base_path(project)
+        base_path = normalise_base_path(options.base_path) if options.base_path else dev.served_base_path
         server = DevServer(snapshot, base_path, options.host, options.port, log=_log)
         host, port = server.address
         if options.host not in ("127.0.0.1", "localhost", "::1"):
@@ -185,10 +185,3 @@ def _serve(options: argparse.Namespace, project: Project) -> int:
     finally:
         dev.close()
 
-
-def _site_base_path(project: Project) -> str:
-    """The path of site.yaml's url, the default base path (``/`` when site.yaml cannot be read)."""
-    try:
-        return load_site(project).config.base_path
-    except BuildFailed:
-        return "/"

@@ -210,6 +210,7 @@ class DevSite:
         self.good: list[Path] = []
         self.stylesheets: dict[str, str] = {}
         self.last: BuildReport | None = None
+        self.served_base_path = "/"  # the base path of the last good build (site.yaml's url or the option)
 
     def rebuild(self, changed: Sequence[str] = ()) -> Snapshot:
         """Build once; on problems the last good folder stays the one served, with the error lines."""
@@ -226,6 +227,7 @@ class DevSite:
         self.good.append(target)
         while len(self.good) > 2:
             shutil.rmtree(self.good.pop(0), ignore_errors=True)
+        self.served_base_path = site.config.base_path
         self.stylesheets = stylesheets(outputs, site.config.base_path)
         self.last = BuildReport(len(site.articles), len(site.pages), len(outputs),
                                 time.perf_counter() - started)
