@@ -7,15 +7,17 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from feuillet import __version__
 from feuillet.config import normalise_base_path, site_schema
 from feuillet.content import article_schema, scaffold_article
 from feuillet.errors import BuildFailed
-from feuillet.pipeline import DevSite, Project, build, check, typography_report
+from feuillet.pipeline import BuildOptions, DevSite, Project, build, check, typography_report
 from feuillet.serve import DevServer, watch_and_rebuild
 from feuillet.write import UnsafeOutput
 
@@ -43,6 +45,10 @@ def _parser() -> argparse.ArgumentParser:
                               help="URL prefix of every internal link, such as /pr-12/ "
                                    "(default: the path of site.yaml's url)")
     build_parser.add_argument("--drafts", action="store_true", help="publish drafts too")
+    build_parser.add_argument("--jobs", "-j", type=_jobs, default=0,
+                              help="worker processes (default: one per core; 1: no workers)")
+    build_parser.add_argument("--no-cache", action="store_true",
+                              help="ignore .cache/ and rebuild everything from the sources")
     talk = build_parser.add_mutually_exclusive_group()
     talk.add_argument("--verbose", "-v", action="store_true", help="also print the time of each stage")
     talk.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something is wrong")
@@ -61,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     new_parser.add_argument("title", help="the article's title, in quotes")
     commands.add_parser("schema", help="write the JSON Schemas into schemas/")
     return parser
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes of 1 or more, got {value!r}")
+    return int(value)
 
 
 def _arguments(argv: Sequence[str]) -> list[str]:
@@ -110,11 +122,11 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
 
 def _run(options: argparse.Namespace, project: Project) -> int:
     if options.command == "check":
-        site = check(project, drafts=not options.no_drafts)
+        checked = check(project, drafts=not options.no_drafts)
         if options.typography:
             for warning in typography_report(project):
                 print(warning, file=sys.stderr)
-        print(f"feuillet: no problems in {len(site.articles)} article(s) and {len(site.pages)} page(s)")
+        print(f"feuillet: no problems in {checked.articles} article(s) and {checked.pages} page(s)")
         return EXIT_OK
     if options.command == "new":
         slug, text = scaffold_article(options.title, date.today())
@@ -137,7 +149,15 @@ def _run(options: argparse.Namespace, project: Project) -> int:
     if options.command == "serve":
         return _serve(options, project)
     output = options.output if options.output is not None else project.root / "_site"
-    report = build(project, output, options.base_path, options.drafts)
+    build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache)
+    progress = None if options.quiet else Progress(sys.stderr)
+    try:
+        report = build(project, output, build_options, progress)
+    finally:
+        if progress:
+            progress.done()
+    for note in report.notes:
+        print(f"feuillet: {note}", file=sys.stderr)
     if options.verbose:
         for stage, seconds in report.timings:
             print(f"feuillet: timing {stage} {seconds:.3f} s")
@@ -146,8 +166,41 @@ def _run(options: argparse.Namespace, project: Project) -> int:
     print(
         f"feuillet: built {report.articles} article(s) and {report.pages} page(s), "
         f"{report.files} files in {output} in {report.seconds:.2f} s"
+        + (f" ({report.written} written)" if report.written != report.files else "")
     )
     return EXIT_OK
+
+
+class Progress:
+    """A counter for builds longer than about two seconds: one updated line on a terminal,
+    a plain line per tenth in CI logs."""
+
+    DELAY = 2.0
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.started = time.monotonic()
+        self.terminal = stream.isatty()
+        self.shown = False
+        self.last: tuple[str, int] = ("", -1)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if time.monotonic() - self.started < self.DELAY:
+            return
+        if self.terminal:
+            self.stream.write(f"\rfeuillet: {stage} {done}/{total}\x1b[K")
+            self.stream.flush()
+            self.shown = True
+            return
+        tenth = done * 10 // total
+        if (stage, tenth) != self.last and (tenth > self.last[1] or stage != self.last[0]):
+            self.last = (stage, tenth)
+            print(f"feuillet: {stage} {done}/{total}", file=self.stream, flush=True)
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
 
 def _log(line: str) -> None:
@@ -156,7 +209,7 @@ def _log(line: str) -> None:
 
 def _serve(options: argparse.Namespace, project: Project) -> int:
     """Build, serve, and rebuild on every change until Ctrl-C; errors show in the browser too."""
-    dev = DevSite(project, options.base_path, options.drafts)
+    dev = DevSite(project, BuildOptions(options.base_path, options.drafts))
     try:
         snapshot = dev.rebuild()
         for line in snapshot.errors:

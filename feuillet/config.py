@@ -25,6 +25,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("feed_full_content", "bool", "Put whole articles in the feed, not only the "
           "standfirst (default true)."),
     Field("feed_limit", "int", "How many of the newest articles the feed holds (default 50)."),
+    Field("page_size", "int", "How many articles each page of the home page lists (default 20)."),
     Field("social_cards", "bool", "Draw a preview card for each article without an image of "
           "its own (default true)."),
     Field("publisher", "mapping", "The publishing organisation: name, url, logo."),
@@ -39,8 +40,8 @@ PUBLISHER_FIELDS: tuple[Field, ...] = (
 LANGUAGES = ("fr", "en")
 
 
-def load_config(text: str, path: str, base_path: str | None, problems: Problems) -> SiteConfig | None:
-    """Validate ``site.yaml``; ``base_path`` (from the command line) overrides the url's path."""
+def load_config(text: str, path: str, problems: Problems) -> SiteConfig | None:
+    """Validate ``site.yaml``."""
     data, error = load_yaml(text, path)
     if error:
         problems.extend([error])
@@ -66,7 +67,6 @@ def load_config(text: str, path: str, base_path: str | None, problems: Problems)
     return SiteConfig(
         title=values["title"],
         url=url,
-        base_path=normalise_base_path(base_path if base_path is not None else urlsplit(url).path),
         language=language,
         timezone=timezone,
         description=values.get("description") or "",
@@ -75,9 +75,15 @@ def load_config(text: str, path: str, base_path: str | None, problems: Problems)
         typography=True if values.get("typography") is None else values["typography"],
         feed_full_content=True if values.get("feed_full_content") is None else values["feed_full_content"],
         feed_limit=values.get("feed_limit") or 50,
+        page_size=values.get("page_size") or 20,
         social_cards=True if values.get("social_cards") is None else values["social_cards"],
         publisher=publisher,
     )
+
+
+def base_path(config: SiteConfig, option: str | None) -> str:
+    """The URL prefix of internal links: the command line's, else the path of the site's url."""
+    return normalise_base_path(option if option is not None else urlsplit(config.url).path)
 
 
 def normalise_base_path(path: str) -> str:

@@ -25,7 +25,6 @@ class SiteConfig:
 
     title: str
     url: str
-    base_path: str = "/"
     language: str = "fr"
     timezone: str = "Europe/Paris"
     description: str = ""
@@ -34,6 +33,7 @@ class SiteConfig:
     typography: bool = True
     feed_full_content: bool = True
     feed_limit: int = 50
+    page_size: int = 20
     social_cards: bool = True
     publisher: Publisher | None = None
 

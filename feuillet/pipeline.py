@@ -1,24 +1,37 @@
-"""The build recipe: load → render → check → write. The only module that knows the order."""
+"""The build recipe: load → views → plan → render what changed → check → write.
+
+The only module that knows the order. Each stage is a function of explicit inputs; the cache
+only ever skips work whose inputs it has seen, so a build with it gives the bytes of one without.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
+from feuillet import cache as caching
+from feuillet import publish, related, social
+from feuillet.cache import Cache, ManifestRow, SourceRow, digest
+from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_config
 from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
 from feuillet.errors import BuildFailed, Problems, SourceError
-from feuillet.model import Article, BinaryFile, Output, Page, Site, TextFile
+from feuillet.model import Article, BinaryFile, Output, Page, Site, SiteConfig, TextFile
+from feuillet.outputs import Made, Runner, Theme, ViewMade, ViewTask, Workshop, default_jobs
+from feuillet.plan import Entry, PlanInputs, Step, make_plan
 from feuillet.proofread import typography_warnings
-from feuillet.render import check_outputs, render_site
+from feuillet.render import catalog_for, fingerprint
 from feuillet.serve import Snapshot
 from feuillet.sources import read_text
-from feuillet.write import check_destination, write_site
+from feuillet.views import ArticleSummary, PageView, SiteFacts, page_view, typography_of
+from feuillet.write import check_destination, folder_files, write_site
 
 T = TypeVar("T")
 
@@ -53,6 +66,8 @@ class BuildReport:
     files: int
     seconds: float
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
+    notes: tuple[str, ...] = ()  # one line each, such as a cache that had to be rebuilt
+    written: int = 0  # files written; the others were kept from the previous output
 
 
 def _files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
@@ -82,10 +97,41 @@ def _load_each(
             loaded.append(item)
     return loaded
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build, as opposed to what: none of these is a setting of the site or changes content."""
 
-def load_site(project: Project, base_path: str | None = None, drafts: bool = False) -> Site:
-    """Read and validate every source; raises BuildFailed listing all problems."""
-    problems = Problems()
+    base_path: str | None = None  # URL prefix of internal links; None: the path of site.yaml's url
+    drafts: bool = False
+    jobs: int = 0  # worker processes; 0: one per available core
+    cache: bool = True  # False: start from an empty in-memory cache (``--no-cache``)
+
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+# How long a source's modification time must be in the past before it is trusted to mean
+# "unchanged": a file written twice within the clock's resolution could otherwise look unchanged.
+_TRUSTED_AGE_NS = 2_000_000_000
+# What parsing a source depends on besides its text and path.
+_PARSE_SETTINGS = ("timezone", "byline")
+# What an article's view depends on besides the article.
+_VIEW_SETTINGS = ("typography", "timezone", "language", "words_per_minute", "byline")
+
+
+@dataclass
+class Loaded:
+    """The validated site, the content hash of each source, and notes for the editor."""
+
+    site: Site
+    hashes: dict[str, str]  # source path → digest of its text
+    notes: list[str] = field(default_factory=list)
+
+
+def _settings(config: SiteConfig, names: Sequence[str]) -> str:
+    return digest(*(getattr(config, name) for name in names))
+
+
+def _load_config(project: Project, problems: Problems) -> SiteConfig:
     if not project.config.is_file():
         problems.add("site.yaml", 0, "site.yaml", f"no site.yaml in {project.root}")
         problems.raise_if_any()
@@ -94,20 +140,68 @@ def load_site(project: Project, base_path: str | None = None, drafts: bool = Fal
         problems.extend([error])
         problems.raise_if_any()
     assert text is not None
-    config = load_config(text, "site.yaml", base_path, problems)
+    config = load_config(text, "site.yaml", problems)
     if config is None:
         problems.raise_if_any()
         raise BuildFailed([])  # unreachable: a missing config always comes with a problem
-    content = project.root / "content"
-    articles: list[Article] = _load_each(
-        project, _files(content / "articles", ARTICLE_SUFFIXES), problems,
-        lambda text, path: load_article(text, path, config, problems),
-    )
+    return config
+
+
+def _load_articles(
+    project: Project, config: SiteConfig, cache: Cache, problems: Problems
+) -> tuple[list[Article], dict[str, str]]:
+    """Articles from their files; a file whose stat (or text) is unchanged is not parsed again."""
+    context = _settings(config, _PARSE_SETTINGS)
+    known = cache.sources()
+    fresh: dict[str, SourceRow] = {}
+    articles: list[Article] = []
+    hashes: dict[str, str] = {}
+    now = time.time_ns()
+    for file in _files(project.root / "content" / "articles", ARTICLE_SUFFIXES):
+        path = project.relative(file)
+        row = known.get(path)
+        stat = file.stat()
+        if row and row.context == context and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            article = caching.load(row.payload)
+            if isinstance(article, Article):
+                articles.append(article)
+                hashes[path] = row.hash
+                continue
+        text, error = read_text(file, path)
+        if error:
+            problems.extend([error])
+            continue
+        assert text is not None
+        hashed = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        article = None
+        if row and row.context == context and row.hash == hashed:
+            cached = caching.load(row.payload)
+            article = cached if isinstance(cached, Article) else None
+        if article is None:
+            article = load_article(text, path, config, problems)
+        if article is None:
+            continue
+        trusted = now - stat.st_mtime_ns > _TRUSTED_AGE_NS
+        fresh[path] = SourceRow(stat.st_size, stat.st_mtime_ns if trusted else -1, hashed, context,
+                                caching.dump(article))
+        articles.append(article)
+        hashes[path] = hashed
+    cache.put_sources(fresh)
+    return articles, hashes
+
+
+def load_site(project: Project, drafts: bool = False, cache: Cache | None = None) -> Loaded:
+    """Read and validate every source; raises BuildFailed listing all problems."""
+    problems = Problems()
+    config = _load_config(project, problems)
+    store = cache or Cache(None, caching.salt())
+    articles, hashes = _load_articles(project, config, store, problems)
     pages: list[Page] = _load_each(
-        project, _files(content / "pages", (".md",)), problems,
+        project, _files(project.root / "content" / "pages", (".md",)), problems,
         lambda text, path: load_page(text, path, problems),
     )
     problems.extend(check_unique_slugs(articles, pages))
+
     def text_file(text: str, path: str) -> TextFile:
         return TextFile(path, text)
 
@@ -119,7 +213,7 @@ def load_site(project: Project, base_path: str | None = None, drafts: bool = Fal
     ]
     problems.raise_if_any()
     published = [article for article in articles if drafts or not article.draft]
-    return Site(
+    site = Site(
         config=config,
         articles=newest_first(published),
         pages=tuple(sorted(pages, key=lambda page: page.slug)),
@@ -127,24 +221,334 @@ def load_site(project: Project, base_path: str | None = None, drafts: bool = Fal
         catalogs=tuple(catalogs),
         static=tuple(static),
     )
+    return Loaded(site, hashes, store.notes)
 
 
-def render(site: Site, cache: Path | None = None) -> list[Output]:
-    """Render every output in memory and check that no two claim one path."""
-    outputs = render_site(site, cache)
-    sources: list[Article | Page] = [*site.articles, *site.pages]
-    claimed = {f"{item.slug}/index.html": item.source for item in sources}
-    errors = check_outputs(outputs, claimed)
+def _image_sizes(site: Site, cache: Cache) -> dict[str, tuple[int, int, str]]:
+    """Size and type of the images named by articles and the publisher; a missing one is an error."""
+    static = {file.path: file.content for file in site.static}
+    wanted: dict[str, tuple[str, str]] = {}
+    publisher = site.config.publisher
+    if publisher and publisher.logo:
+        wanted[publisher.logo] = ("site.yaml", "publisher")
+    for article in site.articles:
+        if article.image:
+            wanted.setdefault(article.image.removeprefix("static/"), (article.source, "image"))
+    errors = [SourceError(where, 0, key, f"no file static/{path}")
+              for path, (where, key) in wanted.items() if path not in static]
     if errors:
         raise BuildFailed(errors)
-    return outputs
+    sizes = {}
+    for path in sorted(wanted):
+        key = "image:" + hashlib.sha256(static[path]).hexdigest()
+        size = cache.get(key)
+        if not isinstance(size, tuple):
+            size = social.image_info(static[path])
+            cache.put(key, size)
+        sizes[path] = size
+    return sizes
 
 
-def check(project: Project, drafts: bool = True) -> Site:
-    """Validate content and templates without writing the site (the image cache may fill)."""
-    site = load_site(project, drafts=drafts)
-    render(site, project.cache)
-    return site
+def site_facts(site: Site, base_path: str, cache: Cache) -> SiteFacts:
+    """The per-build facts every output may use, computed once."""
+    config = site.config
+    has_font = any(file.path == publish.SOCIAL_FONT for file in site.static)
+    return SiteFacts(
+        config=config,
+        base_path=base_path,
+        assets=fingerprint(site.static),
+        images=_image_sizes(site, cache),
+        has_feed=bool(site.articles),
+        cards=config.social_cards and has_font,
+    )
+
+
+@dataclass
+class Views:
+    """The article views of one build: made where missing, else read from the cache."""
+
+    cache: Cache
+    keys: dict[str, str]  # slug → view key
+    summaries: dict[str, tuple[ArticleSummary, str]]  # view key → summary and its digest
+    made: dict[str, bytes]  # view key → pickled view made by this build
+    articles: Sequence[Article]
+    workshop: Callable[[], Workshop]
+
+    def view(self, key: str) -> bytes:
+        if key in self.made:
+            return self.made[key]
+        found = self.cache.get_many(["view:" + key])
+        if found:
+            return found["view:" + key]
+        # Its summary was cached but not the view (a damaged row): make it again.
+        slug = next(slug for slug, view_key in self.keys.items() if view_key == key)
+        article = next(a for a in self.articles if a.slug == slug)
+        made = self.workshop().view(ViewTask(article))
+        self.made[key] = made.view
+        return made.view
+
+    def summary(self, key: str) -> ArticleSummary:
+        return self.summaries[key][0]
+
+
+def make_views(
+    loaded: Loaded, runner: Runner, cache: Cache, salt: str, progress: Progress | None
+) -> Views:
+    site = loaded.site
+    settings = _settings(site.config, _VIEW_SETTINGS)
+    keys = {
+        article.slug: digest(salt, "view", article.source, loaded.hashes[article.source], settings)
+        for article in site.articles
+    }
+    found = cache.get_many(["summary:" + key for key in keys.values()])
+    summaries: dict[str, tuple[ArticleSummary, str]] = {}
+    for name, payload in found.items():
+        value = caching.load(payload)
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], ArticleSummary):
+            summaries[name.removeprefix("summary:")] = value
+    missing = [article for article in site.articles if keys[article.slug] not in summaries]
+    made: dict[str, bytes] = {}
+    if missing:
+        jobs = [("view", ViewTask(article), "") for article in missing]
+        tell = (lambda done: progress("views", done, len(jobs))) if progress else None
+        stored: dict[str, bytes] = {}
+        for article, result in zip(missing, runner.run(jobs, tell), strict=True):
+            assert isinstance(result, ViewMade)
+            key = keys[article.slug]
+            summary_key = digest(result.summary)
+            summaries[key] = (result.summary, summary_key)
+            made[key] = result.view
+            stored["view:" + key] = result.view
+            stored["summary:" + key] = caching.dump((result.summary, summary_key))
+        cache.put_raw(stored)
+    return Views(cache, keys, summaries, made, site.articles, lambda: runner.local)
+
+
+def _theme(site: Site) -> Theme:
+    return Theme(site.templates, catalog_for(site.catalogs, site.config.language))
+
+
+def _page_views(site: Site, runner: Runner) -> list[PageView]:
+    config = site.config
+    return [page_view(page, runner.local.renderer(typography_of(page, config))) for page in site.pages]
+
+
+def _related(site: Site, cache: Cache, salt: str) -> dict[str, tuple[str, ...]]:
+    candidates = [
+        related.Candidate(a.slug, a.date.timestamp(), a.kicker, a.tags) for a in site.articles
+    ]
+    key = "related:" + digest(salt, candidates)
+    found = cache.get(key)
+    if isinstance(found, dict):
+        return {str(slug): tuple(others) for slug, others in found.items()}
+    result = related.related(candidates)
+    cache.put(key, result)
+    return result
+
+
+def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, runner: Runner, cache: Cache,
+              salt: str) -> list[Step]:
+    site = loaded.site
+    font = next((f.content for f in site.static if f.path == publish.SOCIAL_FONT), None)
+    theme = _theme(site)
+    entries = [
+        Entry(article, views.keys[article.slug], views.summaries[views.keys[article.slug]][1])
+        for article in site.articles
+    ]
+    inputs = PlanInputs(
+        salt=salt,
+        facts=facts,
+        theme=digest(theme),
+        entries=entries,
+        related=_related(site, cache, salt),
+        pages=_page_views(site, runner),
+        static=site.static,
+        font=hashlib.sha256(font).hexdigest() if facts.cards and font else None,
+        card_engine=social.engine() if facts.cards else "",
+    )
+    steps = make_plan(inputs, views.summary, views.view)
+    _check_paths(steps, site)
+    return steps
+
+
+def _check_paths(steps: Sequence[Step], site: Site) -> None:
+    """Two sources writing one output path is an error naming what collides."""
+    sources: list[Article | Page] = [*site.articles, *site.pages]
+    claimed = {f"{item.slug}/index.html": item.source for item in sources}
+    seen: set[str] = set()
+    errors = []
+    for step in steps:
+        for path in step.paths:
+            if path in seen:
+                errors.append(SourceError(claimed.get(path, "content"), 1, "slug",
+                                          f"two sources would write {path}"))
+            seen.add(path)
+    if errors:
+        raise BuildFailed(errors)
+
+
+@dataclass
+class Result:
+    """What ``run_plan`` did: the files to write, the files kept from the previous output."""
+
+    outputs: list[Output]
+    reuse: list[str]
+    rows: dict[str, ManifestRow]  # manifest rows of every output, stat still to fill in
+    unchanged: bool  # nothing to write: the previous output is exactly this build's
+
+
+def _content_digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def run_plan(
+    steps: Sequence[Step],
+    runner: Runner,
+    previous: dict[str, ManifestRow],
+    on_disk: dict[str, tuple[int, int]],
+    progress: Progress | None = None,
+) -> Result:
+    """Make the outputs whose inputs changed; keep the files whose inputs did not."""
+
+    def intact(path: str) -> bool:
+        row = previous.get(path)
+        return row is not None and on_disk.get(path) == (row.size, row.mtime_ns)
+
+    rows: dict[str, ManifestRow] = {}
+    reuse: list[str] = []
+    outputs: list[Output] = []
+    todo: list[Step] = []
+    for step in steps:
+        if all(intact(path) and previous[path].digest == step.digest for path in step.paths):
+            reuse += step.paths
+            rows.update({path: previous[path] for path in step.paths})
+        elif step.task is None:
+            assert step.content is not None
+            outputs.append(Output(step.paths[0], step.content))
+        else:
+            todo.append(step)
+    jobs = [("make", step.task(), step.paths[0]) for step in todo if step.task is not None]
+    tell = (lambda done: progress("render", done, len(jobs))) if progress else None
+    errors: list[SourceError] = []
+    digests = {path: step.digest for step in steps for path in step.paths}
+    for made in runner.run(jobs, tell):
+        assert isinstance(made, Made)
+        errors += made.errors
+        outputs += made.outputs
+    if errors:
+        raise BuildFailed(errors)
+    written = []
+    for output in outputs:
+        content = _content_digest(output.content)
+        row = previous.get(output.path)
+        if row is not None and row.content == content and intact(output.path):
+            reuse.append(output.path)  # made again, same bytes: keep the file (and its time)
+            rows[output.path] = ManifestRow(digests[output.path], content, row.size, row.mtime_ns)
+        else:
+            written.append(output)
+            rows[output.path] = ManifestRow(digests[output.path], content, len(output.content), 0)
+    unchanged = not written and set(rows) == set(on_disk) and all(intact(p) for p in rows)
+    return Result(sorted(written, key=lambda o: o.path), sorted(reuse), rows, unchanged)
+
+
+@dataclass(frozen=True)
+class Built:
+    """One build's result, for the report and the dev server."""
+
+    report: BuildReport
+    base_path: str
+    stylesheets: dict[str, str]
+    written: int  # files written (the rest were kept or linked)
+
+
+@contextmanager
+def _opened(project: Project, options: BuildOptions, cache: Cache | None) -> Iterator[Cache]:
+    if cache is not None:
+        yield cache
+        return
+    own = Cache(project.cache if options.cache else None, caching.salt())
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def make(
+    project: Project,
+    output: Path | None,
+    options: BuildOptions = BuildOptions(),
+    cache: Cache | None = None,
+    previous: Path | None = None,
+    progress: Progress | None = None,
+) -> Built:
+    """Load, plan, render what changed and write into ``output`` (None: check only, write nothing).
+
+    ``previous`` is the folder whose files may be reused (default: ``output`` itself). On any
+    problem nothing is written and the old output stays as it was.
+    """
+    started = time.perf_counter()
+    timings: list[tuple[str, float]] = []
+
+    def lap(stage: str, since: float) -> float:
+        now = time.perf_counter()
+        timings.append((stage, now - since))
+        return now
+
+    with _opened(project, options, cache) as store:
+        salt = store.salt
+        loaded = load_site(project, options.drafts, store)
+        site = loaded.site
+        base_path = resolve_base_path(site.config, options.base_path)
+        facts = site_facts(site, base_path, store)
+        font = next((f.content for f in site.static if f.path == publish.SOCIAL_FONT), None)
+        cards = project.cache / publish.SOCIAL_CACHE if options.cache else None
+        runner = Runner(_theme(site), facts, font if facts.cards else None, cards,
+                        options.jobs or default_jobs())
+        try:
+            mark = lap("load", started)
+            views = make_views(loaded, runner, store, salt, progress)
+            mark = lap("views", mark)
+            steps = plan_site(loaded, facts, views, runner, store, salt)
+            mark = lap("plan", mark)
+            source = previous or output
+            rows = store.manifest(source.absolute()) if source is not None else {}
+            on_disk = folder_files(source) if source is not None and rows and source.is_dir() else {}
+            result = run_plan(steps, runner, rows, on_disk, progress)
+            mark = lap("render", mark)
+        finally:
+            runner.close()
+        written = 0
+        if output is not None and not (result.unchanged and source == output):
+            stats = write_site(result.outputs, output, result.reuse, source if on_disk else None)
+            manifest = {path: ManifestRow(row.digest, row.content, *stats[path])
+                        for path, row in result.rows.items()}
+            store.put_manifest(output.absolute(), manifest)
+            written = len(result.outputs)
+        lap("write", mark)
+        report = BuildReport(
+            articles=len(site.articles),
+            pages=len(site.pages),
+            files=len(result.rows),
+            seconds=time.perf_counter() - started,
+            timings=tuple(timings),
+            notes=tuple(loaded.notes),
+            written=written,
+        )
+        css = {path: base_path + "static/" + target for path, target in facts.assets.items()
+               if path.endswith(".css")}
+        return Built(report, base_path, css, written)
+
+
+def check(project: Project, drafts: bool = True) -> BuildReport:
+    """Validate content and templates without writing the site (the cache may fill)."""
+    return make(project, None, BuildOptions(drafts=drafts)).report
+
+
+def build(project: Project, output: Path, options: BuildOptions = BuildOptions(),
+          progress: Progress | None = None) -> BuildReport:
+    """The whole build. On any problem nothing is written and the old output stays."""
+    check_destination(output, project.root)
+    return make(project, output, options, progress=progress).report
 
 
 def typography_report(project: Project) -> list[SourceError]:
@@ -159,52 +563,21 @@ def typography_report(project: Project) -> list[SourceError]:
     return warnings
 
 
-def build(
-    project: Project, output: Path, base_path: str | None = None, drafts: bool = False
-) -> BuildReport:
-    """The whole build. On any problem nothing is written and the old output stays."""
-    started = time.perf_counter()
-    check_destination(output, project.root)
-    site = load_site(project, base_path, drafts)
-    loaded = time.perf_counter()
-    outputs = render(site, project.cache)
-    rendered = time.perf_counter()
-    write_site(outputs, output)
-    written = time.perf_counter()
-    return BuildReport(
-        articles=len(site.articles),
-        pages=len(site.pages),
-        files=len(outputs),
-        seconds=written - started,
-        timings=(("load", loaded - started), ("render", rendered - loaded), ("write", written - rendered)),
-    )
-
-
-def stylesheets(outputs: list[Output], base_path: str) -> dict[str, str]:
-    """URL of each fingerprinted stylesheet by its source path (``css/site.css``), for the dev server."""
-    found = {}
-    for output in outputs:
-        path = PurePosixPath(output.path)
-        if path.parts[0] == "static" and path.suffix == ".css":
-            stem = path.stem.rsplit(".", 1)[0]
-            source = PurePosixPath(*path.parts[1:-1], stem + path.suffix).as_posix()
-            found[source] = base_path + output.path
-    return found
-
 
 
 class DevSite:
     """The dev server's builds: each good one goes into a fresh private folder, never swapped under it.
 
-    The folder of the build being served and the one before it are kept (a request may still be
-    reading a file of the previous one); older ones are removed. All of them live in one temporary
-    folder that ``close`` removes.
+    Every rebuild goes through the same plan and cache as ``build``, kept open between rebuilds,
+    and links the unchanged files of the folder being served into the new one. The folder being
+    served and the one before it are kept (a request may still be reading a file of the previous
+    one); older ones are removed. All of them live in one temporary folder that ``close`` removes.
     """
 
-    def __init__(self, project: Project, base_path: str | None = None, drafts: bool = False) -> None:
+    def __init__(self, project: Project, options: BuildOptions = BuildOptions()) -> None:
         self.project = project
-        self.base_path = base_path
-        self.drafts = drafts
+        self.options = options
+        self.cache = Cache(project.cache if options.cache else None, caching.salt())
         self.folder = Path(tempfile.mkdtemp(prefix="feuillet-serve-"))
         self.generation = 0
         self.good: list[Path] = []
@@ -215,22 +588,20 @@ class DevSite:
     def rebuild(self, changed: Sequence[str] = ()) -> Snapshot:
         """Build once; on problems the last good folder stays the one served, with the error lines."""
         self.generation += 1
-        started = time.perf_counter()
-        try:
-            site = load_site(self.project, self.base_path, self.drafts)
-            outputs = render(site, self.project.cache)
-        except BuildFailed as error:
-            root = self.good[-1] if self.good else None
-            return Snapshot(root, tuple(str(e) for e in error.errors), self.generation, self.stylesheets)
         target = self.folder / f"{self.generation}"
-        write_site(outputs, target)
+        previous = self.good[-1] if self.good else None
+        try:
+            built = make(self.project, target, self.options, self.cache, previous)
+        except BuildFailed as error:
+            return Snapshot(previous, tuple(str(e) for e in error.errors), self.generation, self.stylesheets)
         self.good.append(target)
         while len(self.good) > 2:
-            shutil.rmtree(self.good.pop(0), ignore_errors=True)
-        self.served_base_path = site.config.base_path
-        self.stylesheets = stylesheets(outputs, site.config.base_path)
-        self.last = BuildReport(len(site.articles), len(site.pages), len(outputs),
-                                time.perf_counter() - started)
+            old = self.good.pop(0)
+            self.cache.drop_manifest(old.absolute())
+            shutil.rmtree(old, ignore_errors=True)
+        self.served_base_path = built.base_path
+        self.stylesheets = built.stylesheets
+        self.last = built.report
         return Snapshot(target, (), self.generation, self.stylesheets)
 
     def watched(self) -> list[Path]:
@@ -238,4 +609,7 @@ class DevSite:
         return [root / "content", root / "templates", root / "static", root / "locales", self.project.config]
 
     def close(self) -> None:
+        for folder in self.good:
+            self.cache.drop_manifest(folder.absolute())
+        self.cache.close()
         shutil.rmtree(self.folder, ignore_errors=True)

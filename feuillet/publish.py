@@ -7,19 +7,25 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
+from math import ceil
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from feuillet import i18n, social
-from feuillet.errors import BuildFailed, SourceError
-from feuillet.model import Output, Publisher, Site
-
-if TYPE_CHECKING:
-    from feuillet.render import ArticleView, BlockView, PageView
+from feuillet.model import Article, Output, Publisher, SiteConfig
+from feuillet.views import (
+    ArticleView,
+    BlockView,
+    ImageMeta,
+    PageView,
+    ProseView,
+    QuoteView,
+    SiteFacts,
+)
+from feuillet.views import truncate as _cut
 
 FEED_PATH = "feed.xml"
 SITEMAP_PATH = "sitemap.xml"
@@ -30,19 +36,9 @@ SOCIAL_CACHE = "social"
 HEADLINE_LIMIT = 110  # Google's limit for an article's structured-data headline
 SCHEMA = "https://schema.org"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
 # Open Graph wants a territory; a British English site is the likelier one next to Europe/Paris.
 LOCALES: Mapping[str, str] = MappingProxyType({"fr": "fr_FR", "en": "en_GB"})
-
-
-@dataclass(frozen=True)
-class ImageMeta:
-    """An image offered to social networks and search engines, with an absolute URL."""
-
-    url: str
-    width: int
-    height: int
-    alt: str
-    type: str = "image/png"
 
 
 @dataclass(frozen=True)
@@ -81,12 +77,7 @@ def language_tag(language: str) -> str:
 
 def truncate(text: str, limit: int = HEADLINE_LIMIT) -> str:
     """At most ``limit`` characters, cut at a word boundary and ended with « … » when cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    # Cut at the last ordinary space; a no-break space binds a word to its punctuation.
-    head = cut.rsplit(" ", 1)[0] if " " in cut else cut
-    return head.rstrip(" \u00a0\u202f,;:\u2013\u2014") + "…"
+    return _cut(text, limit)
 
 
 def jsonld_markup(data: Mapping[str, Any]) -> Markup:
@@ -97,43 +88,29 @@ def jsonld_markup(data: Mapping[str, Any]) -> Markup:
     return Markup(text)
 
 
-def static_file(site: Site, path: str) -> bytes | None:
-    return next((file.content for file in site.static if file.path == path), None)
+def image_meta(facts: SiteFacts, path: str, alt: str) -> ImageMeta:
+    """An image under static/ with its size read once per build (the plan checks that it exists)."""
+    width, height, mime = facts.images[path]
+    return ImageMeta(facts.config.absolute_url("static/" + path), width, height, alt, mime)
 
 
-def static_url(site: Site, path: str) -> str:
-    """Absolute URL of a file under static/ (only CSS and JS get fingerprinted names)."""
-    return site.config.absolute_url("static/" + path)
-
-
-def image_meta(site: Site, path: str, alt: str, where: str, key: str) -> ImageMeta:
-    """An image under static/ with its size read from the file; a missing file fails the build."""
-    content = static_file(site, path)
-    if content is None:
-        raise BuildFailed([SourceError(where, 0, key, f"no file static/{path}")])
-    width, height, mime = social.image_info(content)
-    return ImageMeta(static_url(site, path), width, height, alt, mime)
-
-
-def publisher(site: Site) -> Publisher:
+def publisher(config: SiteConfig) -> Publisher:
     """The publisher from site.yaml, or the site itself."""
-    config = site.config
     return config.publisher or Publisher(name=config.title, url=config.url)
 
 
-def logo(site: Site) -> ImageMeta | None:
-    path = publisher(site).logo
-    return image_meta(site, path, publisher(site).name, "site.yaml", "publisher") if path else None
+def logo(facts: SiteFacts) -> ImageMeta | None:
+    owner = publisher(facts.config)
+    return image_meta(facts, owner.logo, owner.name) if owner.logo else None
 
 
-def newest_moment(articles: Sequence[ArticleView]) -> datetime | None:
+def newest_moment(articles: Sequence[Article]) -> datetime | None:
     """When the site last changed: the latest publication or update of any article."""
-    return max((_changed(article) for article in articles), default=None)
+    return max((changed(article) for article in articles), default=None)
 
 
-def _changed(article: ArticleView) -> datetime:
-    model = article.model
-    return model.updated or model.date
+def changed(article: Article) -> datetime:
+    return article.updated or article.date
 
 
 def _modified_iso(article: ArticleView) -> str:
@@ -143,30 +120,30 @@ def _modified_iso(article: ArticleView) -> str:
 # --- Structured data ---------------------------------------------------------------------
 
 
-def organization(site: Site) -> dict[str, Any]:
-    owner = publisher(site)
+def organization(facts: SiteFacts) -> dict[str, Any]:
+    owner = publisher(facts.config)
     node: dict[str, Any] = {"@type": "Organization", "name": owner.name, "url": owner.url}
-    image = logo(site)
+    image = logo(facts)
     if image:
         node["logo"] = {"@type": "ImageObject", "url": image.url,
                         "width": image.width, "height": image.height}
     return node
 
 
-def author_node(name: str, is_byline: bool, site: Site) -> dict[str, Any]:
+def author_node(name: str, is_byline: bool, config: SiteConfig) -> dict[str, Any]:
     """The site's default byline (« La rédaction ») is the newsroom, any other name a person."""
     if is_byline:
-        return {"@type": "Organization", "name": name, "url": site.config.url}
+        return {"@type": "Organization", "name": name, "url": config.url}
     return {"@type": "Person", "name": name}
 
 
 def article_jsonld(
-    site: Site, article: ArticleView, canonical: str, image: ImageMeta | None
+    facts: SiteFacts, article: ArticleView, canonical: str, image: ImageMeta | None
 ) -> dict[str, Any]:
     """A NewsArticle and its breadcrumb trail, as one JSON-LD graph."""
-    config = site.config
+    config = facts.config
     authors = [
-        author_node(shown.plain, written in config.byline, site)
+        author_node(shown.plain, written in config.byline, config)
         for shown, written in zip(article.authors, article.model.authors, strict=True)
     ]
     news: dict[str, Any] = {
@@ -176,7 +153,7 @@ def article_jsonld(
         "datePublished": article.date.iso,
         "dateModified": _modified_iso(article),
         "author": authors,
-        "publisher": organization(site),
+        "publisher": organization(facts),
         "inLanguage": language_tag(config.language),
         "mainEntityOfPage": canonical,
         "url": canonical,
@@ -198,15 +175,15 @@ def article_jsonld(
     return {"@context": SCHEMA, "@graph": [news, breadcrumb]}
 
 
-def website_jsonld(site: Site) -> dict[str, Any]:
-    config = site.config
+def website_jsonld(facts: SiteFacts) -> dict[str, Any]:
+    config = facts.config
     node: dict[str, Any] = {
         "@context": SCHEMA,
         "@type": "WebSite",
         "name": config.title,
         "url": config.absolute_url(""),
         "inLanguage": language_tag(config.language),
-        "publisher": organization(site),
+        "publisher": organization(facts),
     }
     if config.description:
         node["description"] = config.description
@@ -216,66 +193,70 @@ def website_jsonld(site: Site) -> dict[str, Any]:
 # --- Page metadata -----------------------------------------------------------------------
 
 
-def _base_meta(site: Site, canonical: str, title: str, description: str) -> PageMeta:
-    config = site.config
+def _base_meta(facts: SiteFacts, canonical: str, title: str, description: str) -> PageMeta:
+    config = facts.config
     return PageMeta(
         canonical=canonical,
         title=title,
         description=description,
         site_name=config.title,
         locale=og_locale(config.language),
-        image=logo(site),
-        feed=bool(site.articles),
+        image=logo(facts),
+        feed=facts.has_feed,
     )
 
 
-def social_image(site: Site, article: ArticleView) -> ImageMeta | None:
+def social_image(facts: SiteFacts, article: ArticleView) -> ImageMeta | None:
     """The article's own illustration, else its drawn card (when the site ships the card font)."""
     alt = article.title.plain
     own = article.model.image
     if own:
-        return image_meta(site, own.removeprefix("static/"), alt, article.model.source, "image")
-    if not site.config.social_cards or static_file(site, SOCIAL_FONT) is None:
-        return logo(site)
-    url = site.config.absolute_url(f"{article.slug}/{SOCIAL_NAME}")
+        return image_meta(facts, own.removeprefix("static/"), alt)
+    if not facts.cards:
+        return logo(facts)
+    url = facts.config.absolute_url(f"{article.slug}/{SOCIAL_NAME}")
     return ImageMeta(url, social.WIDTH, social.HEIGHT, alt)
 
 
-def home_meta(site: Site) -> PageMeta:
-    config = site.config
-    meta = _base_meta(site, config.absolute_url(""), config.title, config.description)
-    return replace(meta, jsonld=jsonld_markup(website_jsonld(site)))
+def home_path(number: int) -> str:
+    """Site path of page ``number`` of the home page's list: ``''``, ``'page/2/'``…"""
+    return "" if number == 1 else f"page/{number}/"
 
 
-def article_meta(site: Site, article: ArticleView) -> PageMeta:
-    canonical = site.config.absolute_url(article.slug + "/")
-    image = social_image(site, article)
-    meta = _base_meta(site, canonical, article.title.plain, article.description)
+def home_meta(facts: SiteFacts, number: int = 1) -> PageMeta:
+    config = facts.config
+    meta = _base_meta(facts, config.absolute_url(home_path(number)), config.title, config.description)
+    return replace(meta, jsonld=jsonld_markup(website_jsonld(facts))) if number == 1 else meta
+
+
+def article_meta(facts: SiteFacts, article: ArticleView) -> PageMeta:
+    canonical = facts.config.absolute_url(article.path)
+    image = social_image(facts, article)
+    meta = _base_meta(facts, canonical, article.title.plain, article.description)
     return replace(
         meta,
         og_type="article",
         image=image,
-        twitter_card="summary_large_image" if image and image != logo(site) else "summary",
+        twitter_card="summary_large_image" if image and image != logo(facts) else "summary",
         published=article.date.iso,
         modified=_modified_iso(article),
         section=article.kicker.plain if article.kicker else None,
         tags=tuple(tag.plain for tag in article.tags),
-        jsonld=jsonld_markup(article_jsonld(site, article, canonical, image)),
+        jsonld=jsonld_markup(article_jsonld(facts, article, canonical, image)),
     )
 
 
-def page_meta(site: Site, page: PageView) -> PageMeta:
-    return _base_meta(site, site.config.absolute_url(page.slug + "/"), page.title.plain,
-                      page.description)
+def page_meta(facts: SiteFacts, page: PageView) -> PageMeta:
+    return _base_meta(facts, facts.config.absolute_url(page.path), page.title.plain, page.description)
 
 
-def not_found_meta(site: Site) -> PageMeta:
-    config = site.config
-    meta = _base_meta(site, config.absolute_url("404.html"), config.title, config.description)
+def not_found_meta(facts: SiteFacts) -> PageMeta:
+    config = facts.config
+    meta = _base_meta(facts, config.absolute_url("404.html"), config.title, config.description)
     return replace(meta, indexable=False)
 
 
-# --- Feed, sitemap, robots.txt -----------------------------------------------------------
+# --- Feed, sitemap, robots.txt, cards ----------------------------------------------------
 
 
 def article_html(article: ArticleView) -> str:
@@ -292,9 +273,6 @@ def article_html(article: ArticleView) -> str:
 
 
 def _block_html(block: BlockView) -> Markup:
-    # Imported here: render imports this module, so a module-level import would be circular.
-    from feuillet.render import ProseView, QuoteView
-
     if isinstance(block, ProseView):
         return block.html
     if isinstance(block, QuoteView):
@@ -310,11 +288,17 @@ def _summary(article: ArticleView) -> str:
     return article.standfirst.striptags() if article.standfirst else article.description
 
 
-def feed_xml(site: Site, articles: Sequence[ArticleView]) -> bytes:
-    """The Atom feed, newest first; every date comes from the content so rebuilds are identical."""
-    config = site.config
-    updated = newest_moment(articles)
-    assert updated is not None  # callers only ask for a feed when there are articles
+def feed_order(articles: Sequence[Article], limit: int) -> list[Article]:
+    """The articles a feed holds: the newest ``limit`` by publication date."""
+    return sorted(articles, key=lambda article: (-article.date.timestamp(), article.slug))[:limit]
+
+
+def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetime) -> bytes:
+    """The Atom feed of ``articles`` (see ``feed_order``); ``updated``: the site's newest change.
+
+    Every date comes from the content, so rebuilds are identical.
+    """
+    config = facts.config
     feed = FeedGenerator()
     feed.id(config.absolute_url(""))
     feed.title(config.title)
@@ -323,23 +307,21 @@ def feed_xml(site: Site, articles: Sequence[ArticleView]) -> bytes:
     feed.link(href=config.absolute_url(""), rel="alternate", type="text/html")
     feed.link(href=config.absolute_url(FEED_PATH), rel="self", type="application/atom+xml")
     feed.language(config.language)
-    feed.author({"name": publisher(site).name, "uri": publisher(site).url})
+    owner = publisher(config)
+    feed.author({"name": owner.name, "uri": owner.url})
     feed.generator("Feuillet")  # no version: upgrading a tool must not change the feed
     feed.updated(i18n.local(updated, config.timezone))
-    image = logo(site)
+    image = logo(facts)
     if image:
         feed.logo(image.url)
-    # The newest ``feed_limit`` only: a feed's size must not grow with the archive.
-    ordered = sorted(articles, key=lambda view: (-view.model.date.timestamp(), view.slug))
-    ordered = ordered[: config.feed_limit]
-    for article in ordered:
-        url = config.absolute_url(article.slug + "/")
+    for article in articles:
+        url = config.absolute_url(article.path)
         entry = feed.add_entry(order="append")
         entry.id(url)
         entry.title(article.title.plain)
         entry.link(href=url, rel="alternate", type="text/html")
         entry.published(i18n.local(article.model.date, config.timezone))
-        entry.updated(i18n.local(_changed(article), config.timezone))
+        entry.updated(i18n.local(changed(article.model), config.timezone))
         entry.author([{"name": author.plain} for author in article.authors])
         entry.summary(_summary(article))
         if article.kicker:
@@ -350,61 +332,74 @@ def feed_xml(site: Site, articles: Sequence[ArticleView]) -> bytes:
     return result
 
 
-def sitemap_xml(site: Site, articles: Sequence[ArticleView], pages: Sequence[PageView]) -> bytes:
-    """Home, articles and pages with production URLs; ``lastmod`` where a date is known."""
-    config = site.config
+@dataclass(frozen=True)
+class SitemapEntry:
+    path: str  # site path, such as 'slug/'
+    lastmod: str | None  # ISO 8601, where a date is known
+
+
+def sitemap_entries(
+    facts: SiteFacts, articles: Sequence[Article], pages: Sequence[str]
+) -> list[SitemapEntry]:
+    """Home, articles and pages (by site path), with ``lastmod`` where a date is known."""
+    timezone = facts.config.timezone
     newest = newest_moment(articles)
-    entries: list[tuple[str, str | None]] = [
-        (config.absolute_url(""), i18n.iso(newest, config.timezone) if newest else None)
-    ]
-    entries += [(config.absolute_url(a.slug + "/"), _modified_iso(a)) for a in articles]
-    entries += [(config.absolute_url(p.slug + "/"), None) for p in pages]
+    entries = [SitemapEntry("", i18n.iso(newest, timezone) if newest else None)]
+    entries += [SitemapEntry(a.slug + "/", i18n.iso(changed(a), timezone)) for a in articles]
+    return entries + [SitemapEntry(path, None) for path in pages]
+
+
+def sitemap_files(
+    facts: SiteFacts, entries: Sequence[SitemapEntry], limit: int = SITEMAP_LIMIT
+) -> list[Output]:
+    """``sitemap.xml``; past ``limit`` URLs (the protocol's 50,000), an index of numbered sitemaps."""
+    config = facts.config
+    if len(entries) <= limit:
+        return [Output(SITEMAP_PATH, _urlset(config, entries))]
+    chunks = [entries[start : start + limit] for start in range(0, len(entries), limit)]
+    names = sitemap_paths(len(entries), limit)[1:]
+    index = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
+    for name, chunk in zip(names, chunks, strict=True):
+        node = ET.SubElement(index, "sitemap")
+        ET.SubElement(node, "loc").text = config.absolute_url(name)
+        dates = [entry.lastmod for entry in chunk if entry.lastmod]
+        if dates:
+            ET.SubElement(node, "lastmod").text = max(dates)
+    files = [Output(SITEMAP_PATH, _xml(index))]
+    return files + [Output(name, _urlset(config, chunk)) for name, chunk in zip(names, chunks, strict=True)]
+
+
+def sitemap_paths(count: int, limit: int = SITEMAP_LIMIT) -> list[str]:
+    """The files ``sitemap_files`` writes for ``count`` URLs."""
+    if count <= limit:
+        return [SITEMAP_PATH]
+    return [SITEMAP_PATH] + [f"sitemap-{number}.xml" for number in range(1, ceil(count / limit) + 1)]
+
+
+def _urlset(config: SiteConfig, entries: Sequence[SitemapEntry]) -> bytes:
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
-    for loc, lastmod in entries:
+    for entry in entries:
         url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = loc
-        if lastmod:
-            ET.SubElement(url, "lastmod").text = lastmod
+        ET.SubElement(url, "loc").text = config.absolute_url(entry.path)
+        if entry.lastmod:
+            ET.SubElement(url, "lastmod").text = entry.lastmod
+    return _xml(root)
+
+
+def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
     content: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return content + b"\n"
 
 
-def robots_txt(site: Site) -> bytes:
-    sitemap = site.config.absolute_url(SITEMAP_PATH)
+def robots_txt(facts: SiteFacts) -> bytes:
+    sitemap = facts.config.absolute_url(SITEMAP_PATH)
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
 
 
-def social_outputs(site: Site, articles: Sequence[ArticleView], cache: Path | None) -> list[Output]:
-    """A drawn card for every article without an illustration of its own."""
-    font = static_file(site, SOCIAL_FONT)
-    if font is None or not site.config.social_cards:
-        return []
-    folder = cache / SOCIAL_CACHE if cache else None
-    return [
-        Output(
-            f"{article.slug}/{SOCIAL_NAME}",
-            social.card_png(social.Card(
-                site_name=site.config.title,
-                title=article.title.plain,
-                kicker=article.kicker.plain if article.kicker else None,
-            ), font, folder),
-        )
-        for article in articles
-        if not article.model.image
-    ]
-
-
-def publish_outputs(
-    site: Site,
-    articles: Sequence[ArticleView],
-    pages: Sequence[PageView],
-    cache: Path | None = None,
-) -> list[Output]:
-    """Feed, sitemap, robots.txt and social images; ``cache`` keeps drawn images between builds."""
-    outputs = [Output(FEED_PATH, feed_xml(site, articles))] if articles else []
-    outputs += [
-        Output(SITEMAP_PATH, sitemap_xml(site, articles, pages)),
-        Output(ROBOTS_PATH, robots_txt(site)),
-    ]
-    return outputs + social_outputs(site, articles, cache)
+def card(facts: SiteFacts, article: ArticleView) -> social.Card | None:
+    """The preview card drawn for an article without an illustration, when cards are on."""
+    if not facts.cards or article.model.image:
+        return None
+    kicker = article.kicker.plain if article.kicker else None
+    return social.Card(site_name=facts.config.title, title=article.title.plain, kicker=kicker)

@@ -40,11 +40,18 @@ class Card:
     kicker: str | None = None
 
 
+def engine() -> str:
+    """The versions of what rasterises a card: Pillow and the FreeType it was built with."""
+    from PIL import features
+
+    return f"pillow {PIL.__version__} freetype {features.version('freetype2')}"
+
+
 def cache_key(card: Card, font: bytes) -> str:
     """A name that changes whenever the card's bytes could: its text, the font, the code."""
     digest = hashlib.sha256()
     # Pillow's version is part of it because its rasteriser decides the pixels.
-    recipe = {"card": asdict(card), "version": VERSION, "pillow": PIL.__version__}
+    recipe = {"card": asdict(card), "version": VERSION, "engine": engine()}
     digest.update(json.dumps(recipe, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     digest.update(hashlib.sha256(font).digest())
     return digest.hexdigest()[:32]

@@ -36,21 +36,107 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
-def write_site(outputs: Sequence[Output], destination: Path) -> None:
-    """Replace ``destination`` by a folder holding exactly ``outputs``."""
+def write_site(
+    outputs: Sequence[Output],
+    destination: Path,
+    reuse: Sequence[str] = (),
+    previous: Path | None = None,
+) -> dict[str, tuple[int, int]]:
+    """Replace ``destination`` by a folder holding exactly ``outputs`` and the ``reuse`` files.
+
+    The reused files are those of ``previous`` (by default the destination itself) whose bytes
+    would not change: they are hard-linked into the new folder (copied where the filesystem
+    cannot link), so an incremental build writes only what changed and is still one atomic swap.
+    Returns the size and modification time of every file written, by path, for the manifest.
+    """
     destination = destination.absolute()
+    source = (previous or destination).absolute()
     destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.staging-", dir=destination.parent))
+    remove_leftovers(destination)
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.staging-{os.getpid()}-",
+                                    dir=destination.parent))
+    stats: dict[str, tuple[int, int]] = {}
     try:
+        made: set[Path] = {staging}
+        for path in reuse:
+            target = _target(staging, path, made)
+            _link(source.joinpath(*PurePosixPath(path).parts), target)
+            stats[path] = _stat(target)
         for output in outputs:
-            target = staging.joinpath(*_safe_relative(output.path).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = _target(staging, output.path, made)
             target.write_bytes(output.content)
+            stats[output.path] = _stat(target)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is readable
         _swap(staging, destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return stats
+
+
+def _target(staging: Path, path: str, made: set[Path]) -> Path:
+    target = staging.joinpath(*_safe_relative(path).parts)
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    return target
+
+
+def _link(existing: Path, target: Path) -> None:
+    try:
+        os.link(existing, target)
+    except OSError:  # another filesystem, or one without hard links
+        shutil.copy2(existing, target)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    result = path.stat()
+    return result.st_size, result.st_mtime_ns
+
+
+def folder_files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file below ``folder`` (relative POSIX path → size and modification time)."""
+    found: dict[str, tuple[int, int]] = {}
+    root = str(folder)
+    for directory, _, files in os.walk(folder):
+        relative = os.path.relpath(directory, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in files:
+            try:
+                result = os.stat(os.path.join(directory, name), follow_symlinks=False)
+            except OSError:
+                continue
+            found[prefix + name] = (result.st_size, result.st_mtime_ns)
+    return found
+
+
+def remove_leftovers(destination: Path) -> None:
+    """Remove staging and old folders that a killed build left beside ``destination``.
+
+    Their names carry the process id of the build that made them; a folder whose build is
+    still running (another build at the same time) is left alone.
+    """
+    parent = destination.parent
+    if not parent.is_dir():
+        return
+    for kind in ("staging", "old"):
+        for folder in parent.glob(f".{destination.name}.{kind}-*"):
+            pid = folder.name.removeprefix(f".{destination.name}.{kind}-").split("-", 1)[0]
+            if pid.isdigit() and _alive(int(pid)):
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _swap(staging: Path, destination: Path) -> None:
@@ -58,7 +144,7 @@ def _swap(staging: Path, destination: Path) -> None:
     if not destination.exists():
         staging.rename(destination)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-", dir=destination.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-{os.getpid()}-", dir=destination.parent))
     old.rmdir()
     destination.rename(old)
     try:

@@ -13,7 +13,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "feuillet"
 OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "babel": {"i18n"},
           "feedgen": {"publish"}, "PIL": {"social"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
-PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set()}
+PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
+        "cache": set()}
+# stages that must not depend on each other: both stand on the Jinja-free views
+APART = [("render", "publish"), ("publish", "render"), ("views", "render"), ("views", "publish"),
+         ("views", "outputs"), ("plan", "render"), ("plan", "pipeline"), ("outputs", "pipeline")]
 
 
 def imports(module: Path) -> set[str]:
@@ -24,6 +28,8 @@ def imports(module: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            if node.module == "feuillet":  # from feuillet import publish
+                names.update(f"feuillet.{alias.name}" for alias in node.names)
     return names
 
 
@@ -40,6 +46,16 @@ def test_pure_modules_import_no_stage(stem: str) -> None:
     for name in imports(PACKAGE / f"{stem}.py"):
         if name.startswith("feuillet"):
             assert name in {"feuillet.errors", "feuillet.model"}, f"{stem} imports {name}"
+
+
+@pytest.mark.parametrize(("stem", "other"), APART, ids=lambda v: v)
+def test_stages_stay_apart(stem: str, other: str) -> None:
+    assert f"feuillet.{other}" not in imports(PACKAGE / f"{stem}.py"), f"{stem} imports {other}"
+
+
+def test_render_and_publish_both_stand_on_the_views() -> None:
+    assert "feuillet.views" in imports(PACKAGE / "render.py")
+    assert "feuillet.views" in imports(PACKAGE / "publish.py")
 
 
 def test_only_the_cli_prints() -> None:

@@ -179,7 +179,7 @@ def test_template_typo_names_the_template_and_line(site: Callable[..., Path], ca
     root.joinpath("content/pages/info.md").write_text("---\ntitle: Info\n---\nTexte.\n")
     assert run(root, "check") == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == "templates/page.html:3: template: 'feuillet.render.PageView object' has no attribute 'titel'"
+    assert err[0] == "templates/page.html:3: template: 'feuillet.views.PageView object' has no attribute 'titel'"
 
 
 def test_template_syntax_error_names_the_template_and_line(site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,267 @@
+"""How each output is produced from its own small, explicit, picklable inputs (a *task*).
+
+A :class:`Workshop` holds what is built once per build and per process — the Jinja environment,
+the Markdown renderers — and turns a task into files. ``run`` hands tasks to a pool of worker
+processes (each with its own workshop) or runs them here; the bytes are the same either way,
+because a task's result depends on nothing but the task and the workshop's inputs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from feuillet import publish, social
+from feuillet.errors import SourceError
+from feuillet.markup import Renderer
+from feuillet.model import Article, Output, TextFile
+from feuillet.render import environment, render_page
+from feuillet.views import (
+    ArticleSummary,
+    ArticleView,
+    PageLink,
+    PageView,
+    SiteFacts,
+    article_view,
+    summary,
+    typography_of,
+)
+
+# --- Tasks: everything one output needs, and nothing else. ---
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where a page of a paginated list is: its number, the count, and their site paths."""
+
+    number: int
+    count: int
+    paths: tuple[str, ...]  # site path of every page, the first one at index 0
+
+    @property
+    def previous(self) -> str | None:
+        return self.paths[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.paths[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class ViewTask:
+    """Render an article's Markdown into its view (the costly, cacheable part)."""
+
+    article: Article
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    view: bytes  # the pickled ArticleView: views travel as the cache stores them
+    others: tuple[ArticleSummary, ...]
+    nav: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    articles: tuple[ArticleSummary, ...]
+    pagination: Pagination
+    nav: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True)
+class StandalonePage:
+    view: PageView
+    nav: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True)
+class NotFoundPage:
+    nav: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True)
+class FeedFile:
+    views: tuple[bytes, ...]  # pickled ArticleViews, newest first
+    updated: datetime
+
+
+@dataclass(frozen=True)
+class SitemapFiles:
+    entries: tuple[publish.SitemapEntry, ...]
+
+
+@dataclass(frozen=True)
+class RobotsFile:
+    pass
+
+
+@dataclass(frozen=True)
+class CardImage:
+    path: str
+    card: social.Card
+
+
+Task = (
+    ArticlePage | HomePage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles | RobotsFile | CardImage
+)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The templates and the message catalog of the site's language."""
+
+    templates: tuple[TextFile, ...]
+    catalog: str | None
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a task made: files, or the template errors that stopped it."""
+
+    outputs: tuple[Output, ...]
+    errors: tuple[SourceError, ...] = ()
+
+
+@dataclass(frozen=True)
+class ViewMade:
+    view: bytes
+    summary: ArticleSummary
+
+
+class Workshop:
+    """The per-process tools of one build: built once, used for every task."""
+
+    def __init__(self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None) -> None:
+        self.facts = facts
+        self.font = font
+        self.cards = cards  # the folder of drawn cards kept between builds
+        self.env = environment(theme.templates, theme.catalog, facts)
+        self._renderers: dict[bool, Renderer] = {}
+
+    def renderer(self, typography: bool) -> Renderer:
+        """One block and one inline Markdown converter per setting, reset between uses."""
+        if typography not in self._renderers:
+            self._renderers[typography] = Renderer(typography)
+        return self._renderers[typography]
+
+    def view(self, task: ViewTask) -> ViewMade:
+        config = self.facts.config
+        view = article_view(task.article, config, self.renderer(typography_of(task.article, config)))
+        return ViewMade(pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL), summary(view))
+
+    def make(self, task: Task, path: str) -> Made:
+        facts = self.facts
+        if isinstance(task, ArticlePage):
+            view: ArticleView = pickle.loads(task.view)
+            context = {"pages": task.nav, "article": view, "others": task.others,
+                       "meta": publish.article_meta(facts, view)}
+            return self._page(path, "article.html", context)
+        if isinstance(task, HomePage):
+            context = {"pages": task.nav, "articles": task.articles, "pagination": task.pagination,
+                       "meta": publish.home_meta(facts, task.pagination.number)}
+            return self._page(path, "index.html", context)
+        if isinstance(task, StandalonePage):
+            context = {"pages": task.nav, "page": task.view, "meta": publish.page_meta(facts, task.view)}
+            return self._page(path, "page.html", context)
+        if isinstance(task, NotFoundPage):
+            return self._page(path, "404.html", {"pages": task.nav, "meta": publish.not_found_meta(facts)})
+        if isinstance(task, FeedFile):
+            views = [pickle.loads(view) for view in task.views]
+            return Made((Output(path, publish.feed_xml(facts, views, task.updated)),))
+        if isinstance(task, SitemapFiles):
+            return Made(tuple(publish.sitemap_files(facts, task.entries)))
+        if isinstance(task, RobotsFile):
+            return Made((Output(path, publish.robots_txt(facts)),))
+        assert self.font is not None  # the plan only asks for cards when the font is there
+        return Made((Output(task.path, social.card_png(task.card, self.font, self.cards)),))
+
+    def _page(self, path: str, template: str, context: dict[str, Any]) -> Made:
+        content, errors = render_page(self.env, template, context)
+        return Made((Output(path, content),), tuple(errors))
+
+
+# --- Running tasks, here or in worker processes. ---
+
+# The workshop of a worker process, set once by the pool's initializer (one per process: the
+# only module-level state, and never in the main process).
+_WORKSHOP: Workshop | None = None
+
+
+def _start_worker(theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None) -> None:
+    global _WORKSHOP
+    _WORKSHOP = Workshop(theme, facts, font, cards)
+
+
+def _work(job: tuple[str, Any, str]) -> Any:
+    kind, task, path = job
+    assert _WORKSHOP is not None
+    if kind == "view":
+        return _WORKSHOP.view(task)
+    return _WORKSHOP.make(task, path)
+
+
+# Below this many tasks per worker, starting processes costs more than it saves.
+MIN_TASKS_PER_WORKER = 24
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Runner:
+    """Runs jobs for one build: in worker processes when there are enough of them, else here."""
+
+    def __init__(
+        self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None, jobs: int
+    ) -> None:
+        self.init = (theme, facts, font, cards)
+        self.jobs = max(1, jobs)
+        self._local: Workshop | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def local(self) -> Workshop:
+        if self._local is None:
+            self._local = Workshop(*self.init)
+        return self._local
+
+    def run(
+        self, jobs: Sequence[tuple[str, Any, str]], progress: Callable[[int], None] | None = None
+    ) -> Iterator[Any]:
+        """Results in the order of ``jobs``; ``progress`` is told how many are done so far."""
+        if self.jobs == 1 or len(jobs) < MIN_TASKS_PER_WORKER * 2:
+            for done, (kind, task, path) in enumerate(jobs, start=1):
+                yield self.local.view(task) if kind == "view" else self.local.make(task, path)
+                if progress:
+                    progress(done)
+            return
+        pool = self._start()
+        chunk = max(1, min(64, len(jobs) // (self.jobs * 8)))
+        for done, result in enumerate(pool.map(_work, jobs, chunksize=chunk), start=1):
+            yield result
+            if progress:
+                progress(done)
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # fork is quickest; with other threads alive (the dev server) it is unsafe, so a
+            # fresh interpreter starts each worker instead.
+            method = "fork" if threading.active_count() == 1 else "spawn"
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context(method),
+                initializer=_start_worker, initargs=self.init,
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None

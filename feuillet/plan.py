@@ -1,0 +1,169 @@
+"""The build plan: one step per output, with the digest of everything its bytes depend on.
+
+A step names its output paths, the digest of its inputs, and how to make its task. The digest
+is what the output manifest compares: when a step's digest is the one recorded for the file
+in the output folder, the file is kept and the task never runs. Each digest is made from
+small values (digests of views and summaries, settings, template texts), so one article's edit
+changes the digests of its own page and only the outputs that show what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from math import ceil
+
+from feuillet import publish, social
+from feuillet.cache import digest
+from feuillet.model import Article, BinaryFile
+from feuillet.outputs import (
+    ArticlePage,
+    CardImage,
+    FeedFile,
+    HomePage,
+    NotFoundPage,
+    Pagination,
+    RobotsFile,
+    SitemapFiles,
+    StandalonePage,
+    Task,
+)
+from feuillet.views import ArticleSummary, PageLink, PageView, SiteFacts
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published article as the plan sees it: the model and the digests of its views."""
+
+    article: Article
+    view_key: str  # digest of everything the article's view depends on
+    summary_key: str  # digest of its summary (what listings and links show)
+
+
+@dataclass(frozen=True)
+class Step:
+    paths: tuple[str, ...]
+    digest: str
+    task: Callable[[], Task] | None  # None: a static file, copied as is
+    content: bytes | None = None  # a static file's bytes
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything the plan reads, explicit."""
+
+    salt: str
+    facts: SiteFacts
+    theme: str  # digest of the templates and the catalog
+    entries: Sequence[Entry]  # newest first
+    related: Mapping[str, tuple[str, ...]]  # slug → slugs of « Lire aussi »
+    pages: Sequence[PageView]
+    static: Sequence[BinaryFile]
+    font: str | None  # digest of the card font, when cards are drawn
+    card_engine: str  # Pillow and FreeType versions, when cards are drawn
+
+
+def nav_links(pages: Sequence[PageView]) -> tuple[PageLink, ...]:
+    return tuple(PageLink(page.path, page.title) for page in pages)
+
+
+def make_plan(
+    inputs: PlanInputs,
+    summary_of: Callable[[str], ArticleSummary],
+    view_of: Callable[[str], bytes],
+) -> list[Step]:
+    """Every output of the site in a stable order. ``summary_of``/``view_of`` load by view key."""
+    facts, config = inputs.facts, inputs.facts.config
+    base = digest(inputs.salt, inputs.facts)
+    nav = nav_links(inputs.pages)
+    pages_key = digest(base, inputs.theme, nav)
+    entries = inputs.entries
+    by_slug = {entry.article.slug: entry for entry in entries}
+    steps: list[Step] = []
+
+    # Home page, paginated: each page depends on the summaries it lists.
+    size = config.page_size
+    count = max(1, ceil(len(entries) / size))
+    paths = tuple(publish.home_path(number) for number in range(1, count + 1))
+    for number in range(1, count + 1):
+        shown = entries[(number - 1) * size : number * size]
+        pagination = Pagination(number, count, paths)
+        steps.append(Step(
+            (paths[number - 1] + "index.html",),
+            digest(pages_key, "home", pagination, [entry.summary_key for entry in shown]),
+            partial(_home_page, shown, pagination, nav, summary_of),
+        ))
+
+    for entry in entries:
+        others = [by_slug[slug] for slug in inputs.related.get(entry.article.slug, ())]
+        steps.append(Step(
+            (entry.article.slug + "/index.html",),
+            digest(pages_key, "article", entry.view_key, [other.summary_key for other in others]),
+            partial(_article_page, entry, others, nav, summary_of, view_of),
+        ))
+        if inputs.font is not None and not entry.article.image:
+            steps.append(_card_step(inputs, entry, summary_of))
+
+    for page in inputs.pages:
+        steps.append(Step(
+            (page.path + "index.html",),
+            digest(pages_key, "page", page),
+            partial(StandalonePage, page, nav),
+        ))
+    steps.append(Step(("404.html",), digest(pages_key, "404"), lambda: NotFoundPage(nav)))
+
+    articles = [entry.article for entry in entries]
+    if entries:
+        in_feed = {a.slug for a in publish.feed_order(articles, config.feed_limit)}
+        feed_entries = [entry for entry in entries if entry.article.slug in in_feed]
+        feed_entries.sort(key=lambda e: (-e.article.date.timestamp(), e.article.slug))
+        updated = publish.newest_moment(articles)
+        assert updated is not None
+        steps.append(Step(
+            (publish.FEED_PATH,),
+            digest(base, "feed", [entry.view_key for entry in feed_entries], updated),
+            lambda: FeedFile(tuple(view_of(entry.view_key) for entry in feed_entries), updated),
+        ))
+    sitemap = tuple(publish.sitemap_entries(facts, articles, [page.path for page in inputs.pages]))
+    steps.append(Step(
+        tuple(publish.sitemap_paths(len(sitemap))),
+        digest(base, "sitemap", sitemap),
+        lambda: SitemapFiles(sitemap),
+    ))
+    steps.append(Step((publish.ROBOTS_PATH,), digest(base, "robots"), lambda: RobotsFile()))
+    for file in inputs.static:
+        path = "static/" + facts.assets[file.path]
+        steps.append(Step((path,), digest("static", hashlib.sha256(file.content).hexdigest()), None,
+                          file.content))
+    return steps
+
+
+def _home_page(shown: Sequence[Entry], pagination: Pagination, nav: tuple[PageLink, ...],
+               summary_of: Callable[[str], ArticleSummary]) -> HomePage:
+    return HomePage(tuple(summary_of(entry.view_key) for entry in shown), pagination, nav)
+
+
+def _article_page(
+    entry: Entry, others: Sequence[Entry], nav: tuple[PageLink, ...],
+    summary_of: Callable[[str], ArticleSummary], view_of: Callable[[str], bytes],
+) -> ArticlePage:
+    return ArticlePage(view_of(entry.view_key), tuple(summary_of(o.view_key) for o in others), nav)
+
+
+def _card_step(inputs: PlanInputs, entry: Entry, summary_of: Callable[[str], ArticleSummary]) -> Step:
+    """A drawn card shows the site's name and the article's typeset title and kicker: its digest
+    is made of what decides those (not of the templates), the font and the drawing code."""
+    config, article = inputs.facts.config, entry.article
+    path = article.slug + "/" + publish.SOCIAL_NAME
+
+    def task() -> CardImage:
+        shown = summary_of(entry.view_key)
+        kicker = shown.kicker.plain if shown.kicker else None
+        return CardImage(path, social.Card(config.title, shown.title.plain, kicker))
+
+    typography = config.typography if article.typography is None else article.typography
+    key = digest(inputs.salt, "card", config.title, article.title, article.kicker, typography,
+                 inputs.font, inputs.card_engine)
+    return Step((path,), key, task)

@@ -1,0 +1,277 @@
+"""View models: what templates and feeds show, already typeset, with Markdown already HTML.
+
+Jinja-free and picklable, so a view can be cached between builds and handed to another process.
+Views hold site paths (``'slug/'``), never URLs: the base path of a preview is applied by the
+templates' ``url()``, so a view computed for one build serves a preview build too. ``render``
+(templates) and ``publish`` (metadata, feed, sitemap) both read views; neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from markupsafe import Markup, escape
+
+from feuillet import i18n
+from feuillet.markup import Renderer
+from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, SiteConfig
+from feuillet.slugs import slugify
+from feuillet.typography import superscript_runs, typeset
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of metadata text in its two shapes: plain (titles, meta) and HTML (visible)."""
+
+    plain: str
+    html: Markup
+
+    def __str__(self) -> str:
+        return self.plain
+
+
+@dataclass(frozen=True)
+class ProseView:
+    html: Markup
+    kind: str = "prose"
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    text: Markup
+    author: Text
+    role: Text | None
+    source: Text | None
+    url: str | None
+    kind: str = "quote"
+
+
+@dataclass(frozen=True)
+class ListView:
+    items: tuple[Markup, ...]
+    ordered: bool
+    kind: str = "list"
+
+
+BlockView = ProseView | QuoteView | ListView
+
+
+@dataclass(frozen=True)
+class SectionView:
+    title: Text | None
+    id: str | None  # the untitled opening section has no heading to point at
+    blocks: tuple[BlockView, ...]
+
+
+@dataclass(frozen=True)
+class MomentView:
+    """A moment as templates need it: ISO for ``datetime=``, long date, time of day."""
+
+    iso: str
+    long: str
+    long_weekday: str
+    time: str
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    slug: str
+    path: str  # the article's site path, ``'slug/'``
+    title: Text
+    kicker: Text | None
+    standfirst: Markup | None
+    description: str
+    authors: tuple[Text, ...]
+    date: MomentView
+    updated: MomentView | None
+    reading_minutes: int
+    tags: tuple[Text, ...]
+    sections: tuple[SectionView, ...]
+    model: Article
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What a listing or a « Lire aussi » link shows of an article (the attributes of its view)."""
+
+    slug: str
+    path: str
+    title: Text
+    kicker: Text | None
+    standfirst: Markup | None
+    date: MomentView
+    reading_minutes: int
+
+
+@dataclass(frozen=True)
+class PageView:
+    slug: str
+    path: str
+    title: Text
+    description: str
+    body: Markup
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A page in the site's menu."""
+
+    path: str
+    title: Text
+
+
+@dataclass(frozen=True)
+class ImageMeta:
+    """An image offered to social networks and search engines, with an absolute URL."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    type: str = "image/png"
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """What every output of one build may need about the whole site, computed once per build.
+
+    Small and picklable: it is what a worker process receives instead of the whole site.
+    """
+
+    config: SiteConfig
+    base_path: str  # the URL prefix of internal links (a build option, not a setting)
+    assets: Mapping[str, str] = field(default_factory=dict)  # static path → fingerprinted path
+    images: Mapping[str, tuple[int, int, str]] = field(default_factory=dict)  # static path → size, type
+    has_feed: bool = False  # a site with no article has no feed to link to
+    cards: bool = False  # social cards are drawn (enabled, and the font is there)
+
+
+def text(value: str, typography: bool) -> Text:
+    """Typeset metadata text and give it as plain text and as HTML with ordinals in <sup>."""
+    plain = typeset(value) if typography else value
+    if not typography:
+        return Text(plain, escape(plain))
+    html = Markup("").join(
+        Markup("<sup>{}</sup>").format(piece) if sup else escape(piece)
+        for piece, sup in superscript_runs(plain)
+    )
+    return Text(plain, html)
+
+
+def moment(value: datetime, timezone: str, language: str) -> MomentView:
+    return MomentView(
+        iso=i18n.iso(value, timezone),
+        long=i18n.long_date(value, timezone, language),
+        long_weekday=i18n.long_date(value, timezone, language, weekday=True),
+        time=i18n.clock_time(value, timezone, language),
+    )
+
+
+def truncate(value: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word boundary and ended with « … » when cut."""
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    # Cut at the last ordinary space; a no-break space binds a word to its punctuation.
+    head = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return head.rstrip(" \u00a0\u202f,;:\u2013\u2014") + "…"
+
+
+def _block_view(block: Block, renderer: Renderer, typography: bool) -> BlockView:
+    if isinstance(block, Prose):
+        return ProseView(Markup(renderer.block(block.markdown)))
+    if isinstance(block, Quote):
+        return QuoteView(
+            text=Markup(renderer.block(block.text)),
+            author=text(block.author, typography),
+            role=text(block.role, typography) if block.role else None,
+            source=text(block.source, typography) if block.source else None,
+            url=block.url,
+        )
+    if isinstance(block, ItemList):
+        return ListView(tuple(Markup(renderer.inline(item)) for item in block.items), block.ordered)
+    raise TypeError(f"no view for block {type(block).__name__}")  # a new kind needs a view
+
+
+def _block_words(block: Block) -> str:
+    if isinstance(block, Prose):
+        return block.markdown
+    if isinstance(block, Quote):
+        return " ".join(filter(None, (block.text, block.author, block.role)))
+    return " ".join(block.items)
+
+
+def typography_of(item: Article | Page, config: SiteConfig) -> bool:
+    return config.typography if item.typography is None else item.typography
+
+
+def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> ArticleView:
+    """Everything the article template shows, rendered and typeset.
+
+    ``renderer`` must typeset as the article asks (``typography_of``); its anchors are reset here.
+    """
+    typography = renderer.typography
+    renderer.anchors.taken.clear()
+    sections = []
+    for section in article.sections:
+        wanted = section.anchor or (slugify(section.title) if section.title else None)
+        section_id = renderer.anchors.claim(wanted) if wanted else None
+        sections.append(
+            SectionView(
+                title=text(section.title, typography) if section.title else None,
+                id=section_id,
+                blocks=tuple(_block_view(block, renderer, typography) for block in section.blocks),
+            )
+        )
+    standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
+    words = " ".join(
+        [article.standfirst or ""]
+        + [section.title or "" for section in article.sections]
+        + [_block_words(block) for section in article.sections for block in section.blocks]
+    )
+    if article.description:
+        description = _plain_text(article.description, renderer)
+    else:
+        description = standfirst.striptags() if standfirst else ""
+    return ArticleView(
+        slug=article.slug,
+        path=article.slug + "/",
+        title=text(article.title, typography),
+        kicker=text(article.kicker, typography) if article.kicker else None,
+        standfirst=standfirst,
+        description=description,
+        authors=tuple(text(author, typography) for author in article.authors),
+        date=moment(article.date, config.timezone, config.language),
+        updated=moment(article.updated, config.timezone, config.language) if article.updated else None,
+        reading_minutes=i18n.reading_minutes(i18n.word_count(words), config.words_per_minute),
+        tags=tuple(text(tag, typography) for tag in article.tags),
+        sections=tuple(sections),
+        model=article,
+    )
+
+
+def summary(view: ArticleView) -> ArticleSummary:
+    return ArticleSummary(view.slug, view.path, view.title, view.kicker, view.standfirst, view.date,
+                          view.reading_minutes)
+
+
+def _plain_text(markdown_text: str, renderer: Renderer) -> str:
+    """Markdown reduced to plain text for meta descriptions (links and emphasis dropped)."""
+    return Markup(renderer.inline(markdown_text)).striptags()
+
+
+def page_view(page: Page, renderer: Renderer) -> PageView:
+    renderer.anchors.taken.clear()
+    body = Markup(renderer.block(page.body))
+    if page.description:
+        description = _plain_text(page.description, renderer)
+    else:
+        description = truncate(body.striptags(), 200)
+    return PageView(page.slug, page.slug + "/", text(page.title, renderer.typography), description, body)
+
+
+def page_link(view: PageView) -> PageLink:
+    return PageLink(view.path, view.title)
+
