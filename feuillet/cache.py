@@ -102,6 +102,26 @@ class Cache:
         self.path = folder / FILE_NAME if folder is not None else None
         self.db = self._open()
 
+    @classmethod
+    def peek(cls, folder: Path, salt_value: str) -> Cache | None:
+        """The project's cache opened read-only, or None if it is missing, foreign or damaged:
+        a quick look that leaves resetting (and saying so) to the build itself."""
+        path = folder / FILE_NAME
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30,
+                                 isolation_level=None)
+            rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError:
+            return None
+        if rows.get("salt") != salt_value:
+            db.close()
+            return None
+        cache = cls.__new__(cls)
+        cache.salt, cache.notes, cache.path, cache.db = salt_value, [], path, db
+        return cache
+
     def _open(self) -> sqlite3.Connection:
         if self.path is None:
             return self._fresh(":memory:")
@@ -191,6 +211,9 @@ class Cache:
                 if isinstance(payload, bytes) and _checksum(payload) == checksum:
                     found[key] = payload
         return found
+
+    def forget(self, key: str) -> None:
+        self._guard("DELETE FROM memo WHERE key = ?", (key,))
 
     def put(self, key: str, value: Any) -> None:
         self.put_raw({key: dump(value)})

@@ -8,26 +8,32 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from feuillet import __version__
-from feuillet.config import normalise_base_path, site_schema
-from feuillet.content import article_schema, scaffold_article
+from feuillet import __version__, stamp
 from feuillet.errors import BuildFailed
-from feuillet.pipeline import BuildOptions, DevSite, Project, build, check, typography_report
-from feuillet.serve import DevServer, watch_and_rebuild
-from feuillet.write import UnsafeOutput
+from feuillet.project import BuildOptions, Project
+from feuillet.write import UnsafeOutput, check_destination
+
+# The stages (Markdown, Jinja2, Babel, Pillow behind them) are imported by the commands that
+# use them, so that a build with nothing to do (``feuillet.stamp``) does not pay for them.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "new", "schema", "serve")
-SCHEMAS = {
-    "article.schema.json": lambda: article_schema(),
-    "front-matter.schema.json": lambda: article_schema(front_matter_only=True),
-    "site.schema.json": site_schema,
-}
+
+
+def schemas() -> dict[str, Callable[[], dict[str, object]]]:
+    from feuillet.config import site_schema
+    from feuillet.content import article_schema
+
+    return {
+        "article.schema.json": lambda: article_schema(),
+        "front-matter.schema.json": lambda: article_schema(front_matter_only=True),
+        "site.schema.json": site_schema,
+    }
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -122,6 +128,8 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
 
 def _run(options: argparse.Namespace, project: Project) -> int:
     if options.command == "check":
+        from feuillet.pipeline import check, typography_report
+
         checked = check(project, drafts=not options.no_drafts)
         if options.typography:
             for warning in typography_report(project):
@@ -129,6 +137,8 @@ def _run(options: argparse.Namespace, project: Project) -> int:
         print(f"feuillet: no problems in {checked.articles} article(s) and {checked.pages} page(s)")
         return EXIT_OK
     if options.command == "new":
+        from feuillet.content import scaffold_article
+
         slug, text = scaffold_article(options.title, date.today())
         target = project.root / "content" / "articles" / f"{slug}.yaml"
         if target.exists():
@@ -141,18 +151,25 @@ def _run(options: argparse.Namespace, project: Project) -> int:
     if options.command == "schema":
         folder = project.root / "schemas"
         folder.mkdir(exist_ok=True)
-        for name, schema in SCHEMAS.items():
+        found = schemas()
+        for name, schema in found.items():
             (folder / name).write_text(json.dumps(schema(), indent=2, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
-        print(f"feuillet: wrote {len(SCHEMAS)} schemas into schemas/")
+        print(f"feuillet: wrote {len(found)} schemas into schemas/")
         return EXIT_OK
     if options.command == "serve":
         return _serve(options, project)
     output = options.output if options.output is not None else project.root / "_site"
-    build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache)
+    build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache,
+                                 detach=True)
     progress = None if options.quiet else Progress(sys.stderr)
+    check_destination(output, project.root)
+    report = stamp.skip(project, output, build_options)
     try:
-        report = build(project, output, build_options, progress)
+        if report is None:
+            from feuillet.pipeline import build
+
+            report = build(project, output, build_options, progress, shortcut=False)
     finally:
         if progress:
             progress.done()
@@ -209,6 +226,10 @@ def _log(line: str) -> None:
 
 def _serve(options: argparse.Namespace, project: Project) -> int:
     """Build, serve, and rebuild on every change until Ctrl-C; errors show in the browser too."""
+    from feuillet.config import normalise_base_path
+    from feuillet.pipeline import DevSite
+    from feuillet.serve import DevServer, watch_and_rebuild
+
     dev = DevSite(project, BuildOptions(options.base_path, options.drafts))
     try:
         snapshot = dev.rebuild()

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from feuillet import cache as caching
-from feuillet import publish, related, social
+from feuillet import publish, related, social, stamp
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_config
@@ -26,48 +26,19 @@ from feuillet.errors import BuildFailed, Problems, SourceError
 from feuillet.model import Article, BinaryFile, Output, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import Made, Runner, Theme, ViewMade, ViewTask, Workshop, default_jobs
 from feuillet.plan import Entry, PlanInputs, Step, make_plan
+from feuillet.project import BuildOptions, BuildReport, Progress, Project
 from feuillet.proofread import typography_warnings
 from feuillet.render import catalog_for, fingerprint
-from feuillet.serve import Snapshot
 from feuillet.sources import read_text
 from feuillet.views import ArticleSummary, PageView, SiteFacts, page_view, typography_of
 from feuillet.write import check_destination, folder_files, write_site
 
+if TYPE_CHECKING:
+    from feuillet.serve import Snapshot
+
 T = TypeVar("T")
 
 ARTICLE_SUFFIXES = (".yaml", ".yml", ".md")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a site's sources are, relative to its root folder."""
-
-    root: Path
-
-    @property
-    def config(self) -> Path:
-        return self.root / "site.yaml"
-
-    @property
-    def cache(self) -> Path:
-        """Files kept between builds to save work, such as drawn social images (gitignored)."""
-        return self.root / ".cache"
-
-    def relative(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build did, for the one-line summary."""
-
-    articles: int
-    pages: int
-    files: int
-    seconds: float
-    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
-    notes: tuple[str, ...] = ()  # one line each, such as a cache that had to be rebuilt
-    written: int = 0  # files written; the others were kept from the previous output
 
 
 def _files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
@@ -97,21 +68,6 @@ def _load_each(
             loaded.append(item)
     return loaded
 
-@dataclass(frozen=True)
-class BuildOptions:
-    """How to build, as opposed to what: none of these is a setting of the site or changes content."""
-
-    base_path: str | None = None  # URL prefix of internal links; None: the path of site.yaml's url
-    drafts: bool = False
-    jobs: int = 0  # worker processes; 0: one per available core
-    cache: bool = True  # False: start from an empty in-memory cache (``--no-cache``)
-
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-# How long a source's modification time must be in the past before it is trusted to mean
-# "unchanged": a file written twice within the clock's resolution could otherwise look unchanged.
-_TRUSTED_AGE_NS = 2_000_000_000
 # What parsing a source depends on besides its text and path.
 _PARSE_SETTINGS = ("timezone", "byline")
 # What an article's view depends on besides the article.
@@ -181,7 +137,7 @@ def _load_articles(
             article = load_article(text, path, config, problems)
         if article is None:
             continue
-        trusted = now - stat.st_mtime_ns > _TRUSTED_AGE_NS
+        trusted = now - stat.st_mtime_ns > stamp.TRUSTED_AGE_NS
         fresh[path] = SourceRow(stat.st_size, stat.st_mtime_ns if trusted else -1, hashed, context,
                                 caching.dump(article))
         articles.append(article)
@@ -496,6 +452,9 @@ def make(
 
     with _opened(project, options, cache) as store:
         salt = store.salt
+        # The stamp of the sources as they are before loading: recorded with the written output.
+        in_place = output is not None and previous in (None, output) and options.cache
+        current = stamp.stamp(project, options, salt) if in_place else None
         loaded = load_site(project, options.drafts, store)
         site = loaded.site
         base_path = resolve_base_path(site.config, options.base_path)
@@ -519,11 +478,19 @@ def make(
             runner.close()
         written = 0
         if output is not None and not (result.unchanged and source == output):
-            stats = write_site(result.outputs, output, result.reuse, source if on_disk else None)
+            stats = write_site(result.outputs, output, result.reuse, source if on_disk else None,
+                               detach=options.detach)
             manifest = {path: ManifestRow(row.digest, row.content, *stats[path])
                         for path, row in result.rows.items()}
             store.put_manifest(output.absolute(), manifest)
             written = len(result.outputs)
+        css = {path: base_path + "static/" + target for path, target in facts.assets.items()
+               if path.endswith(".css")}
+        if in_place:
+            assert output is not None
+            recorded = stamp.Recorded(current, len(site.articles), len(site.pages), len(result.rows),
+                                      base_path, tuple(sorted(css.items()))) if current else None
+            stamp.record(store, output, recorded)
         lap("write", mark)
         report = BuildReport(
             articles=len(site.articles),
@@ -534,8 +501,6 @@ def make(
             notes=tuple(loaded.notes),
             written=written,
         )
-        css = {path: base_path + "static/" + target for path, target in facts.assets.items()
-               if path.endswith(".css")}
         return Built(report, base_path, css, written)
 
 
@@ -545,9 +510,16 @@ def check(project: Project, drafts: bool = True) -> BuildReport:
 
 
 def build(project: Project, output: Path, options: BuildOptions = BuildOptions(),
-          progress: Progress | None = None) -> BuildReport:
-    """The whole build. On any problem nothing is written and the old output stays."""
+          progress: Progress | None = None, shortcut: bool = True) -> BuildReport:
+    """The whole build. On any problem nothing is written and the old output stays.
+
+    With ``shortcut``, a build whose sources have not changed since it last wrote ``output``
+    (``feuillet.stamp``) returns at once; the command line checks that before importing this.
+    """
     check_destination(output, project.root)
+    skipped = stamp.skip(project, output, options) if shortcut else None
+    if skipped is not None:
+        return skipped
     return make(project, output, options, progress=progress).report
 
 
@@ -587,6 +559,8 @@ class DevSite:
 
     def rebuild(self, changed: Sequence[str] = ()) -> Snapshot:
         """Build once; on problems the last good folder stays the one served, with the error lines."""
+        from feuillet.serve import Snapshot
+
         self.generation += 1
         target = self.folder / f"{self.generation}"
         previous = self.good[-1] if self.good else None
@@ -605,8 +579,7 @@ class DevSite:
         return Snapshot(target, (), self.generation, self.stylesheets)
 
     def watched(self) -> list[Path]:
-        root = self.project.root
-        return [root / "content", root / "templates", root / "static", root / "locales", self.project.config]
+        return list(self.project.sources)
 
     def close(self) -> None:
         for folder in self.good:

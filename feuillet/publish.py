@@ -11,7 +11,6 @@ from math import ceil
 from types import MappingProxyType
 from typing import Any
 
-from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from feuillet import i18n, social
@@ -298,6 +297,8 @@ def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetim
 
     Every date comes from the content, so rebuilds are identical.
     """
+    from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]  # lxml: only for the feed
+
     config = facts.config
     feed = FeedGenerator()
     feed.id(config.absolute_url(""))

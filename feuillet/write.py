@@ -41,6 +41,7 @@ def write_site(
     destination: Path,
     reuse: Sequence[str] = (),
     previous: Path | None = None,
+    detach: bool = False,
 ) -> dict[str, tuple[int, int]]:
     """Replace ``destination`` by a folder holding exactly ``outputs`` and the ``reuse`` files.
 
@@ -48,6 +49,8 @@ def write_site(
     would not change: they are hard-linked into the new folder (copied where the filesystem
     cannot link), so an incremental build writes only what changed and is still one atomic swap.
     Returns the size and modification time of every file written, by path, for the manifest.
+    With ``detach``, the replaced folder is deleted by a background ``rm -rf`` that outlives
+    this process (a command that exits at once); the next build removes it if that was killed.
     """
     destination = destination.absolute()
     source = (previous or destination).absolute()
@@ -57,40 +60,42 @@ def write_site(
                                     dir=destination.parent))
     stats: dict[str, tuple[int, int]] = {}
     try:
-        made: set[Path] = {staging}
+        made: set[str] = {str(staging)}
         for path in reuse:
             target = _target(staging, path, made)
-            _link(source.joinpath(*PurePosixPath(path).parts), target)
+            _link(os.path.join(source, *path.split("/")), target)
             stats[path] = _stat(target)
         for output in outputs:
             target = _target(staging, output.path, made)
-            target.write_bytes(output.content)
+            with open(target, "wb") as file:
+                file.write(output.content)
             stats[output.path] = _stat(target)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is readable
-        _swap(staging, destination)
+        _swap(staging, destination, detach)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return stats
 
 
-def _target(staging: Path, path: str, made: set[Path]) -> Path:
-    target = staging.joinpath(*_safe_relative(path).parts)
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
+def _target(staging: Path, path: str, made: set[str]) -> str:
+    target = os.path.join(staging, *_safe_relative(path).parts)
+    parent = os.path.dirname(target)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
     return target
 
 
-def _link(existing: Path, target: Path) -> None:
+def _link(existing: str, target: str) -> None:
     try:
         os.link(existing, target)
     except OSError:  # another filesystem, or one without hard links
         shutil.copy2(existing, target)
 
 
-def _stat(path: Path) -> tuple[int, int]:
-    result = path.stat()
+def _stat(path: str) -> tuple[int, int]:
+    result = os.stat(path)
     return result.st_size, result.st_mtime_ns
 
 
@@ -139,7 +144,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap(staging: Path, destination: Path) -> None:
+def _swap(staging: Path, destination: Path, detach: bool = False) -> None:
     """Move the new site in place; the old one is removed only once the new one is there."""
     if not destination.exists():
         staging.rename(destination)
@@ -152,4 +157,20 @@ def _swap(staging: Path, destination: Path) -> None:
     except BaseException:
         old.rename(destination)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    if not (detach and _remove_in_background(old)):
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_in_background(folder: Path) -> bool:
+    """Start ``rm -rf`` on ``folder`` in its own session, not waited for; False if impossible."""
+    rm = shutil.which("rm")
+    if rm is None:
+        return False
+    import subprocess  # only here: most builds never need it
+
+    try:
+        subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        return False
+    return True

@@ -11,11 +11,12 @@ import jsonschema
 import pytest
 import yaml
 
-from feuillet.cli import SCHEMAS
+from feuillet.cli import schemas
 from feuillet.sources import split_front_matter
 from tests.conftest import REPO
 from tests.test_errors import GOOD
 
+SCHEMAS = schemas()
 FIXTURES = Path(__file__).parent / "fixtures" / "forms"
 
 

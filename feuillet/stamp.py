@@ -1,0 +1,115 @@
+"""The no-op check: has anything a build reads changed since it last wrote this output folder?
+
+A *stamp* is the digest of the cache salt (feuillet's code and library versions), the build
+options that change bytes (base path, drafts) and the path, size and modification time of every
+source file. After a build writes a folder, its stamp is recorded beside the folder's manifest.
+The next build into the same folder first computes the stamp again: when it is the recorded
+one and every file of the folder still has the size and time the manifest recorded, the folder
+is exactly what a build would write, and nothing is loaded, rendered or written (``make`` does
+the same reasoning file by file; this is its shortcut for the whole site, as ``make`` itself
+uses file times). A file modified less than two seconds ago is not trusted to be unchanged
+(a clock tick can hide a second write), so such a source makes the stamp None: a full build.
+
+This module imports only the standard library, the cache and the writer, so that a no-op
+``build`` does not pay for importing Markdown, Jinja2, Babel and Pillow.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from feuillet.cache import Cache, digest, salt
+from feuillet.project import BuildOptions, BuildReport, Project
+from feuillet.write import folder_files
+
+TRUSTED_AGE_NS = 2_000_000_000  # how old a modification time must be to mean "unchanged"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the last build into a folder made, kept with its stamp."""
+
+    stamp: str
+    articles: int
+    pages: int
+    files: int
+    base_path: str
+    stylesheets: tuple[tuple[str, str], ...]
+
+
+def source_files(project: Project) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every file a build reads, hidden ones left out, in a stable order."""
+    found: list[tuple[str, int, int]] = []
+    root = str(project.root)
+    for source in project.sources:
+        if source.is_file():
+            result = source.stat()
+            found.append((project.relative(source), result.st_size, result.st_mtime_ns))
+            continue
+        for directory, folders, files in os.walk(source):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            prefix = os.path.relpath(directory, root).replace(os.sep, "/") + "/"
+            for name in files:
+                if name.startswith("."):
+                    continue
+                result = os.stat(os.path.join(directory, name))
+                found.append((prefix + name, result.st_size, result.st_mtime_ns))
+    return sorted(found)
+
+
+def stamp(project: Project, options: BuildOptions, salt: str) -> str | None:
+    """The stamp of the sources as they are now, or None when one was modified too recently."""
+    files = source_files(project)
+    newest = max((mtime for _, _, mtime in files), default=0)
+    if time.time_ns() - newest < TRUSTED_AGE_NS:
+        return None
+    return digest(salt, options.base_path, options.drafts, files)
+
+
+def _key(output: Path) -> str:
+    return "stamp:" + str(output.absolute())
+
+
+def recorded(cache: Cache, output: Path) -> Recorded | None:
+    found = cache.get(_key(output))
+    return found if isinstance(found, Recorded) else None
+
+
+def record(cache: Cache, output: Path, value: Recorded | None) -> None:
+    """Remember (or, with None, forget) what was last built into ``output``."""
+    if value is None:
+        cache.forget(_key(output))
+    else:
+        cache.put(_key(output), value)
+
+
+def unchanged(output: Path, current: str | None, cache: Cache,
+              started: float) -> tuple[BuildReport, Recorded] | None:
+    """The report of a build that has nothing to do, or None when something may have changed."""
+    last = recorded(cache, output)
+    if current is None or last is None or last.stamp != current or not output.is_dir():
+        return None
+    rows = cache.manifest(output.absolute())
+    on_disk = folder_files(output)
+    if not rows or on_disk != {path: (row.size, row.mtime_ns) for path, row in rows.items()}:
+        return None
+    report = BuildReport(last.articles, last.pages, last.files, time.perf_counter() - started,
+                         timings=(("stamp", time.perf_counter() - started),),
+                         notes=tuple(cache.notes), written=0)
+    return report, last
+
+
+def skip(project: Project, output: Path, options: BuildOptions) -> BuildReport | None:
+    """The report of a build into ``output`` with nothing to do, or None: build."""
+    started = time.perf_counter()
+    cache = Cache.peek(project.cache, salt()) if options.cache else None
+    if cache is None:
+        return None
+    try:
+        found = unchanged(output, stamp(project, options, cache.salt), cache, started)
+    finally:
+        cache.close()
+    return found[0] if found else None
