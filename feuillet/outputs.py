@@ -54,6 +54,17 @@ class Pagination:
     def next(self) -> str | None:
         return self.paths[self.number] if self.number < self.count else None
 
+    def links(self, around: int = 2) -> tuple[tuple[int, str] | None, ...]:
+        """The numbered links to show: the first and last pages and ``around`` on each side of
+        this one, None where numbers are left out, so the list stays short whatever the count."""
+        kept = {1, self.count, *range(self.number - around, self.number + around + 1)}
+        shown: list[tuple[int, str] | None] = []
+        for number in sorted(n for n in kept if 1 <= n <= self.count):
+            if shown and shown[-1] is not None and number != shown[-1][0] + 1:
+                shown.append(None)
+            shown.append((number, self.paths[number - 1]))
+        return tuple(shown)
+
 
 @dataclass(frozen=True)
 class ViewTask:
