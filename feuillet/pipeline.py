@@ -7,6 +7,7 @@ only ever skips work whose inputs it has seen, so a build with it gives the byte
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 import time
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from feuillet import cache as caching
 from feuillet import publish, related, social, stamp
@@ -23,7 +24,7 @@ from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_config
 from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
 from feuillet.errors import BuildFailed, Problems, SourceError
-from feuillet.model import Article, BinaryFile, Output, Page, Site, SiteConfig, TextFile
+from feuillet.model import Article, BinaryFile, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import Made, Runner, Theme, ViewMade, ViewTask, Workshop, default_jobs
 from feuillet.plan import Entry, PlanInputs, Step, make_plan
 from feuillet.project import BuildOptions, BuildReport, Progress, Project
@@ -31,7 +32,7 @@ from feuillet.proofread import typography_warnings
 from feuillet.render import catalog_for, fingerprint
 from feuillet.sources import read_text
 from feuillet.views import ArticleSummary, PageView, SiteFacts, page_view, typography_of
-from feuillet.write import check_destination, folder_files, write_site
+from feuillet.write import InPlace, Staging, check_destination, folder_files
 
 if TYPE_CHECKING:
     from feuillet.serve import Snapshot
@@ -42,14 +43,17 @@ ARTICLE_SUFFIXES = (".yaml", ".yml", ".md")
 
 
 def _files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
-    """Files below ``folder`` in a stable order, hidden files left out."""
-    if not folder.is_dir():
-        return []
-    found = [
-        path for path in folder.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    ]
-    return sorted(p for p in found if suffixes is None or p.suffix in suffixes)
+    """Files below ``folder`` in a stable order (by path parts), hidden files and folders left out."""
+    found: list[tuple[list[str], Path]] = []
+    for directory, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            if name.startswith(".") or (suffixes is not None and os.path.splitext(name)[1] not in suffixes):
+                continue
+            path = os.path.join(directory, name)
+            if os.path.isfile(path):
+                found.append((path.split(os.sep), Path(path)))
+    return [path for _, path in sorted(found, key=lambda item: item[0])]
 
 
 def _load_each(
@@ -103,25 +107,62 @@ def _load_config(project: Project, problems: Problems) -> SiteConfig:
     return config
 
 
+@dataclass(frozen=True)
+class Remembered:
+    """An article kept in a long-running process, with what decides whether it is still good."""
+
+    size: int
+    mtime_ns: int  # -1 when too recent to be trusted: then the text's hash decides
+    hash: str
+    context: str
+    article: Article
+
+
+@dataclass
+class Memory:
+    """What a long-running process (``serve``) keeps between its builds, on top of the cache.
+
+    Each value is checked exactly as the cache's rows are (stat, hash, keys), so a build using
+    it gives the bytes of one without; it only saves reading and unpickling 10,000 rows again.
+    """
+
+    sources: dict[str, Remembered] = field(default_factory=dict)  # source path → its article
+    summaries: dict[str, tuple[ArticleSummary, str]] = field(default_factory=dict)  # view key →
+    manifest: dict[str, ManifestRow] = field(default_factory=dict)  # the folder it updates in place
+
+
 def _load_articles(
-    project: Project, config: SiteConfig, cache: Cache, problems: Problems
+    project: Project, config: SiteConfig, cache: Cache, problems: Problems, memory: Memory | None
 ) -> tuple[list[Article], dict[str, str]]:
     """Articles from their files; a file whose stat (or text) is unchanged is not parsed again."""
     context = _settings(config, _PARSE_SETTINGS)
-    known = cache.sources()
+    remembered = memory.sources if memory is not None else {}
+    kept: dict[str, Remembered] = {}
+    known: dict[str, SourceRow] | None = None  # the cache's rows, read only if memory lacks one
     fresh: dict[str, SourceRow] = {}
     articles: list[Article] = []
     hashes: dict[str, str] = {}
     now = time.time_ns()
     for file in _files(project.root / "content" / "articles", ARTICLE_SUFFIXES):
         path = project.relative(file)
-        row = known.get(path)
         stat = file.stat()
-        if row and row.context == context and (row.size, row.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        current = (stat.st_size, stat.st_mtime_ns)
+        mine = remembered.get(path)
+        if mine and mine.context == context and (mine.size, mine.mtime_ns) == current:
+            articles.append(mine.article)
+            hashes[path] = mine.hash
+            kept[path] = mine
+            continue
+        if known is None:
+            known = cache.sources()
+        row = known.get(path)
+        trusted = now - stat.st_mtime_ns > stamp.TRUSTED_AGE_NS
+        if row and row.context == context and (row.size, row.mtime_ns) == current:
             article = caching.load(row.payload)
             if isinstance(article, Article):
                 articles.append(article)
                 hashes[path] = row.hash
+                kept[path] = Remembered(*current, row.hash, context, article)
                 continue
         text, error = read_text(file, path)
         if error:
@@ -130,28 +171,33 @@ def _load_articles(
         assert text is not None
         hashed = hashlib.sha256(text.encode("utf-8")).hexdigest()
         article = None
-        if row and row.context == context and row.hash == hashed:
+        if mine and mine.context == context and mine.hash == hashed:
+            article = mine.article
+        elif row and row.context == context and row.hash == hashed:
             cached = caching.load(row.payload)
             article = cached if isinstance(cached, Article) else None
         if article is None:
             article = load_article(text, path, config, problems)
         if article is None:
             continue
-        trusted = now - stat.st_mtime_ns > stamp.TRUSTED_AGE_NS
-        fresh[path] = SourceRow(stat.st_size, stat.st_mtime_ns if trusted else -1, hashed, context,
-                                caching.dump(article))
+        mtime = stat.st_mtime_ns if trusted else -1
+        fresh[path] = SourceRow(stat.st_size, mtime, hashed, context, caching.dump(article))
+        kept[path] = Remembered(stat.st_size, mtime, hashed, context, article)
         articles.append(article)
         hashes[path] = hashed
     cache.put_sources(fresh)
+    if memory is not None:
+        memory.sources = kept
     return articles, hashes
 
 
-def load_site(project: Project, drafts: bool = False, cache: Cache | None = None) -> Loaded:
+def load_site(project: Project, drafts: bool = False, cache: Cache | None = None,
+              memory: Memory | None = None) -> Loaded:
     """Read and validate every source; raises BuildFailed listing all problems."""
     problems = Problems()
     config = _load_config(project, problems)
     store = cache or Cache(None, caching.salt())
-    articles, hashes = _load_articles(project, config, store, problems)
+    articles, hashes = _load_articles(project, config, store, problems, memory)
     pages: list[Page] = _load_each(
         project, _files(project.root / "content" / "pages", (".md",)), problems,
         lambda text, path: load_page(text, path, problems),
@@ -248,22 +294,28 @@ class Views:
 
 
 def make_views(
-    loaded: Loaded, runner: Runner, cache: Cache, salt: str, progress: Progress | None
+    loaded: Loaded, runner: Runner, cache: Cache, salt: str, progress: Progress | None,
+    memory: Memory | None = None,
 ) -> Views:
+    """The view key and summary of every article; views are made (in the pool) where missing.
+
+    Made views go to the cache in batches as they arrive, and are read back from it when a
+    page needs one, so a cold build of 10,000 articles does not hold 10,000 views in memory.
+    """
     site = loaded.site
     settings = _settings(site.config, _VIEW_SETTINGS)
     keys = {
         article.slug: digest(salt, "view", article.source, loaded.hashes[article.source], settings)
         for article in site.articles
     }
-    found = cache.get_many(["summary:" + key for key in keys.values()])
-    summaries: dict[str, tuple[ArticleSummary, str]] = {}
+    remembered = memory.summaries if memory is not None else {}
+    summaries = {key: remembered[key] for key in keys.values() if key in remembered}
+    found = cache.get_many(["summary:" + key for key in keys.values() if key not in summaries])
     for name, payload in found.items():
         value = caching.load(payload)
         if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], ArticleSummary):
             summaries[name.removeprefix("summary:")] = value
     missing = [article for article in site.articles if keys[article.slug] not in summaries]
-    made: dict[str, bytes] = {}
     if missing:
         jobs = [("view", ViewTask(article), "") for article in missing]
         tell = (lambda done: progress("views", done, len(jobs))) if progress else None
@@ -273,11 +325,15 @@ def make_views(
             key = keys[article.slug]
             summary_key = digest(result.summary)
             summaries[key] = (result.summary, summary_key)
-            made[key] = result.view
             stored["view:" + key] = result.view
             stored["summary:" + key] = caching.dump((result.summary, summary_key))
+            if len(stored) >= 400:
+                cache.put_raw(stored)
+                stored = {}
         cache.put_raw(stored)
-    return Views(cache, keys, summaries, made, site.articles, lambda: runner.local)
+    if memory is not None:
+        memory.summaries = summaries
+    return Views(cache, keys, summaries, {}, site.articles, lambda: runner.local)
 
 
 def _theme(site: Site) -> Theme:
@@ -343,18 +399,46 @@ def _check_paths(steps: Sequence[Step], site: Site) -> None:
         raise BuildFailed(errors)
 
 
+class Sink(Protocol):
+    """Where ``run_plan`` puts the files: a staging folder, a served folder, or nowhere (check)."""
+
+    def keep(self, path: str) -> None: ...
+    def write(self, path: str, content: bytes) -> None: ...
+
+
+class Nowhere:
+    """The sink of ``check``: counts the files, keeps none."""
+
+    def keep(self, path: str) -> None:
+        pass
+
+    def write(self, path: str, content: bytes) -> None:
+        pass
+
+
 @dataclass
 class Result:
-    """What ``run_plan`` did: the files to write, the files kept from the previous output."""
+    """What ``run_plan`` did: the manifest rows of every output (stat still to fill in)."""
 
-    outputs: list[Output]
-    reuse: list[str]
-    rows: dict[str, ManifestRow]  # manifest rows of every output, stat still to fill in
-    unchanged: bool  # nothing to write: the previous output is exactly this build's
+    rows: dict[str, ManifestRow]
+    written: int  # files written; the others were kept from the previous output
 
 
 def _content_digest(content: bytes) -> str:
     return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+def unchanged(steps: Sequence[Step], previous: dict[str, ManifestRow],
+              on_disk: dict[str, tuple[int, int]]) -> bool:
+    """The previous output is exactly this plan's: every file there, intact, and no other."""
+    if set(on_disk) != set(previous):
+        return False
+    for step in steps:
+        for path in step.paths:
+            row = previous.get(path)
+            if row is None or row.digest != step.digest or on_disk[path] != (row.size, row.mtime_ns):
+                return False
+    return sum(len(step.paths) for step in steps) == len(previous)
 
 
 def run_plan(
@@ -362,49 +446,55 @@ def run_plan(
     runner: Runner,
     previous: dict[str, ManifestRow],
     on_disk: dict[str, tuple[int, int]],
+    sink: Sink,
     progress: Progress | None = None,
 ) -> Result:
-    """Make the outputs whose inputs changed; keep the files whose inputs did not."""
+    """Make the outputs whose inputs changed, keep the files whose inputs did not, and hand each
+    file to ``sink`` as soon as it is known (a made file whose bytes are the old ones is kept)."""
 
     def intact(path: str) -> bool:
         row = previous.get(path)
         return row is not None and on_disk.get(path) == (row.size, row.mtime_ns)
 
     rows: dict[str, ManifestRow] = {}
-    reuse: list[str] = []
-    outputs: list[Output] = []
     todo: list[Step] = []
+    written = 0
+
+    def put(path: str, digest_: str, content: bytes) -> None:
+        nonlocal written
+        hashed = _content_digest(content)
+        row = previous.get(path)
+        if row is not None and row.content == hashed and intact(path):
+            sink.keep(path)  # made again, same bytes: keep the file (and its time)
+            rows[path] = ManifestRow(digest_, hashed, row.size, row.mtime_ns)
+        else:
+            sink.write(path, content)
+            written += 1
+            rows[path] = ManifestRow(digest_, hashed, len(content), 0)
+
     for step in steps:
         if all(intact(path) and previous[path].digest == step.digest for path in step.paths):
-            reuse += step.paths
-            rows.update({path: previous[path] for path in step.paths})
+            for path in step.paths:
+                sink.keep(path)
+                rows[path] = previous[path]
         elif step.task is None:
             assert step.content is not None
-            outputs.append(Output(step.paths[0], step.content))
+            put(step.paths[0], step.digest, step.content)
         else:
             todo.append(step)
     jobs = [("make", step.task(), step.paths[0]) for step in todo if step.task is not None]
     tell = (lambda done: progress("render", done, len(jobs))) if progress else None
     errors: list[SourceError] = []
-    digests = {path: step.digest for step in steps for path in step.paths}
+    digests = {path: step.digest for step in todo for path in step.paths}
     for made in runner.run(jobs, tell):
         assert isinstance(made, Made)
         errors += made.errors
-        outputs += made.outputs
+        if not errors:
+            for output in made.outputs:
+                put(output.path, digests[output.path], output.content)
     if errors:
         raise BuildFailed(errors)
-    written = []
-    for output in outputs:
-        content = _content_digest(output.content)
-        row = previous.get(output.path)
-        if row is not None and row.content == content and intact(output.path):
-            reuse.append(output.path)  # made again, same bytes: keep the file (and its time)
-            rows[output.path] = ManifestRow(digests[output.path], content, row.size, row.mtime_ns)
-        else:
-            written.append(output)
-            rows[output.path] = ManifestRow(digests[output.path], content, len(output.content), 0)
-    unchanged = not written and set(rows) == set(on_disk) and all(intact(p) for p in rows)
-    return Result(sorted(written, key=lambda o: o.path), sorted(reuse), rows, unchanged)
+    return Result(rows, written)
 
 
 @dataclass(frozen=True)
@@ -434,13 +524,15 @@ def make(
     output: Path | None,
     options: BuildOptions = BuildOptions(),
     cache: Cache | None = None,
-    previous: Path | None = None,
+    memory: Memory | None = None,
     progress: Progress | None = None,
 ) -> Built:
     """Load, plan, render what changed and write into ``output`` (None: check only, write nothing).
 
-    ``previous`` is the folder whose files may be reused (default: ``output`` itself). On any
-    problem nothing is written and the old output stays as it was.
+    Without ``memory``, the new output replaces ``output`` in one swap (see ``write.Staging``),
+    reusing its unchanged files. With it (the dev server), ``output`` is a private folder
+    updated in place file by file, whose files ``memory.manifest`` knows. On any problem nothing
+    is written and the old output stays as it was.
     """
     started = time.perf_counter()
     timings: list[tuple[str, float]] = []
@@ -453,9 +545,9 @@ def make(
     with _opened(project, options, cache) as store:
         salt = store.salt
         # The stamp of the sources as they are before loading: recorded with the written output.
-        in_place = output is not None and previous in (None, output) and options.cache
+        in_place = output is not None and memory is None and options.cache
         current = stamp.stamp(project, options, salt) if in_place else None
-        loaded = load_site(project, options.drafts, store)
+        loaded = load_site(project, options.drafts, store, memory)
         site = loaded.site
         base_path = resolve_base_path(site.config, options.base_path)
         facts = site_facts(site, base_path, store)
@@ -465,25 +557,43 @@ def make(
                         options.jobs or default_jobs())
         try:
             mark = lap("load", started)
-            views = make_views(loaded, runner, store, salt, progress)
+            views = make_views(loaded, runner, store, salt, progress, memory)
             mark = lap("views", mark)
             steps = plan_site(loaded, facts, views, runner, store, salt)
             mark = lap("plan", mark)
-            source = previous or output
-            rows = store.manifest(source.absolute()) if source is not None else {}
-            on_disk = folder_files(source) if source is not None and rows and source.is_dir() else {}
-            result = run_plan(steps, runner, rows, on_disk, progress)
-            mark = lap("render", mark)
+            if memory is not None:
+                rows = memory.manifest
+                on_disk = {path: (row.size, row.mtime_ns) for path, row in rows.items()}
+            elif output is not None:
+                rows = store.manifest(output.absolute())
+                on_disk = folder_files(output) if rows and output.is_dir() else {}
+            else:
+                rows, on_disk = {}, {}
+            if output is None:
+                result = run_plan(steps, runner, {}, {}, Nowhere(), progress)
+            elif memory is None and unchanged(steps, rows, on_disk):
+                result = Result(dict(rows), 0)
+            else:
+                sink: Staging | InPlace = (InPlace(output, on_disk) if memory is not None
+                                           else Staging(output, None, options.detach))
+                with sink:
+                    result = run_plan(steps, runner, rows, on_disk, sink, progress)
+                    mark = lap("render", mark)
+                    if result.written == 0 and set(result.rows) == set(on_disk):
+                        sink.abort()  # the same files, the same bytes: leave the folder alone
+                        stats = on_disk
+                    else:
+                        stats = sink.commit()
+                manifest = {path: ManifestRow(row.digest, row.content, *stats[path])
+                            for path, row in result.rows.items()}
+                if memory is not None:
+                    memory.manifest = manifest
+                else:
+                    store.put_manifest(output.absolute(), manifest)
         finally:
             runner.close()
-        written = 0
-        if output is not None and not (result.unchanged and source == output):
-            stats = write_site(result.outputs, output, result.reuse, source if on_disk else None,
-                               detach=options.detach)
-            manifest = {path: ManifestRow(row.digest, row.content, *stats[path])
-                        for path, row in result.rows.items()}
-            store.put_manifest(output.absolute(), manifest)
-            written = len(result.outputs)
+        if [stage for stage, _ in timings][-1] != "render":
+            mark = lap("render", mark)
         css = {path: base_path + "static/" + target for path, target in facts.assets.items()
                if path.endswith(".css")}
         if in_place:
@@ -499,9 +609,9 @@ def make(
             seconds=time.perf_counter() - started,
             timings=tuple(timings),
             notes=tuple(loaded.notes),
-            written=written,
+            written=result.written if output is not None else 0,
         )
-        return Built(report, base_path, css, written)
+        return Built(report, base_path, css, report.written)
 
 
 def check(project: Project, drafts: bool = True) -> BuildReport:
@@ -538,51 +648,47 @@ def typography_report(project: Project) -> list[SourceError]:
 
 
 class DevSite:
-    """The dev server's builds: each good one goes into a fresh private folder, never swapped under it.
+    """The dev server's builds: one private folder, updated in place after each good build.
 
-    Every rebuild goes through the same plan and cache as ``build``, kept open between rebuilds,
-    and links the unchanged files of the folder being served into the new one. The folder being
-    served and the one before it are kept (a request may still be reading a file of the previous
-    one); older ones are removed. All of them live in one temporary folder that ``close`` removes.
+    Every rebuild goes through the same plan and cache as ``build``, kept open between
+    rebuilds, with a :class:`Memory` of the loaded articles, their summaries and the folder's
+    files, so a rebuild after one edit reads one file and writes the few files that changed
+    (each replaced atomically: a request reads old or new bytes, never a mix within a file).
+    A failed build writes nothing, so the folder stays the last good site. ``close`` removes it.
     """
 
     def __init__(self, project: Project, options: BuildOptions = BuildOptions()) -> None:
         self.project = project
         self.options = options
         self.cache = Cache(project.cache if options.cache else None, caching.salt())
+        self.memory = Memory()
         self.folder = Path(tempfile.mkdtemp(prefix="feuillet-serve-"))
+        self.site = self.folder / "site"
         self.generation = 0
-        self.good: list[Path] = []
+        self.built = False
         self.stylesheets: dict[str, str] = {}
         self.last: BuildReport | None = None
         self.served_base_path = "/"  # the base path of the last good build (site.yaml's url or the option)
 
     def rebuild(self, changed: Sequence[str] = ()) -> Snapshot:
-        """Build once; on problems the last good folder stays the one served, with the error lines."""
+        """Build once; on problems the last good site stays the one served, with the error lines."""
         from feuillet.serve import Snapshot
 
         self.generation += 1
-        target = self.folder / f"{self.generation}"
-        previous = self.good[-1] if self.good else None
+        served = self.site if self.built else None
         try:
-            built = make(self.project, target, self.options, self.cache, previous)
+            built = make(self.project, self.site, self.options, self.cache, self.memory)
         except BuildFailed as error:
-            return Snapshot(previous, tuple(str(e) for e in error.errors), self.generation, self.stylesheets)
-        self.good.append(target)
-        while len(self.good) > 2:
-            old = self.good.pop(0)
-            self.cache.drop_manifest(old.absolute())
-            shutil.rmtree(old, ignore_errors=True)
+            return Snapshot(served, tuple(str(e) for e in error.errors), self.generation, self.stylesheets)
+        self.built = True
         self.served_base_path = built.base_path
         self.stylesheets = built.stylesheets
         self.last = built.report
-        return Snapshot(target, (), self.generation, self.stylesheets)
+        return Snapshot(self.site, (), self.generation, self.stylesheets)
 
     def watched(self) -> list[Path]:
         return list(self.project.sources)
 
     def close(self) -> None:
-        for folder in self.good:
-            self.cache.drop_manifest(folder.absolute())
         self.cache.close()
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -7,6 +7,7 @@ Pelican and Zola clean the output first and can leave half a site behind).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -36,6 +37,103 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
+class Staging:
+    """A new output folder filled file by file beside ``destination``, swapped in by ``commit``.
+
+    ``keep`` hard-links a file of ``previous`` (default: the destination) whose bytes would not
+    change (copied where the filesystem cannot link), ``write`` writes a new one as it is made,
+    so a build holds no more than one output in memory and is still one atomic swap. ``abort``
+    (or any exception in the ``with`` block) removes the staging folder and leaves the
+    destination as it was. With ``detach``, the replaced folder is deleted by a background
+    ``rm -rf`` that outlives this process; the next build removes it if that was killed.
+    """
+
+    def __init__(self, destination: Path, previous: Path | None = None, detach: bool = False) -> None:
+        self.destination = destination.absolute()
+        self.source = str((previous or destination).absolute())
+        self.detach = detach
+        self.destination.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(self.destination)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.destination.name}.staging-{os.getpid()}-",
+                                            dir=self.destination.parent))
+        self.made: set[str] = {str(self.folder)}
+        self.stats: dict[str, tuple[int, int]] = {}  # path → size and mtime, for the manifest
+
+    def keep(self, path: str) -> None:
+        target = _target(self.folder, path, self.made)
+        _link(os.path.join(self.source, *path.split("/")), target)
+        self.stats[path] = _stat(target)
+
+    def write(self, path: str, content: bytes) -> None:
+        target = _target(self.folder, path, self.made)
+        with open(target, "wb") as file:
+            file.write(content)
+        self.stats[path] = _stat(target)
+
+    def commit(self) -> dict[str, tuple[int, int]]:
+        os.chmod(self.folder, 0o755)  # mkdtemp makes it private; a published site is readable
+        _swap(self.folder, self.destination, self.detach)
+        return self.stats
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is not None:
+            self.abort()
+
+
+class InPlace:
+    """Updates a private folder that a dev server is serving: new files are written under
+    temporary names, then ``commit`` renames each over the old one (each file is replaced
+    atomically, so a request reads the old bytes or the new ones, never half a file) and
+    removes the files the site no longer has. ``abort`` removes the temporary files."""
+
+    SUFFIX = ".feuillet-new"
+
+    def __init__(self, folder: Path, previous: dict[str, tuple[int, int]]) -> None:
+        self.folder = folder.absolute()
+        self.previous = previous  # path → size and mtime of the files there now
+        self.made: set[str] = {str(self.folder)}
+        self.pending: list[tuple[str, str]] = []  # (temporary file, final path)
+        self.stats: dict[str, tuple[int, int]] = {}
+
+    def keep(self, path: str) -> None:
+        self.stats[path] = self.previous[path]
+
+    def write(self, path: str, content: bytes) -> None:
+        target = _target(self.folder, path, self.made)
+        with open(target + self.SUFFIX, "wb") as file:
+            file.write(content)
+        self.pending.append((target + self.SUFFIX, path))
+
+    def commit(self) -> dict[str, tuple[int, int]]:
+        # Stylesheets, scripts and images first: a page never names a file not there yet.
+        for temporary, path in sorted(self.pending, key=lambda item: item[1].endswith(".html")):
+            target = temporary.removesuffix(self.SUFFIX)
+            os.replace(temporary, target)
+            self.stats[path] = _stat(target)
+        for path in sorted(set(self.previous) - set(self.stats)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.folder, *_safe_relative(path).parts))
+        return self.stats
+
+    def abort(self) -> None:
+        for temporary, _ in self.pending:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+    def __enter__(self) -> InPlace:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if kind is not None:
+            self.abort()
+
+
 def write_site(
     outputs: Sequence[Output],
     destination: Path,
@@ -43,39 +141,14 @@ def write_site(
     previous: Path | None = None,
     detach: bool = False,
 ) -> dict[str, tuple[int, int]]:
-    """Replace ``destination`` by a folder holding exactly ``outputs`` and the ``reuse`` files.
-
-    The reused files are those of ``previous`` (by default the destination itself) whose bytes
-    would not change: they are hard-linked into the new folder (copied where the filesystem
-    cannot link), so an incremental build writes only what changed and is still one atomic swap.
-    Returns the size and modification time of every file written, by path, for the manifest.
-    With ``detach``, the replaced folder is deleted by a background ``rm -rf`` that outlives
-    this process (a command that exits at once); the next build removes it if that was killed.
-    """
-    destination = destination.absolute()
-    source = (previous or destination).absolute()
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(destination)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.staging-{os.getpid()}-",
-                                    dir=destination.parent))
-    stats: dict[str, tuple[int, int]] = {}
-    try:
-        made: set[str] = {str(staging)}
+    """Replace ``destination`` by a folder holding exactly ``outputs`` and the ``reuse`` files
+    (see :class:`Staging`); returns the size and time of every file, for the manifest."""
+    with Staging(destination, previous, detach) as staging:
         for path in reuse:
-            target = _target(staging, path, made)
-            _link(os.path.join(source, *path.split("/")), target)
-            stats[path] = _stat(target)
+            staging.keep(path)
         for output in outputs:
-            target = _target(staging, output.path, made)
-            with open(target, "wb") as file:
-                file.write(output.content)
-            stats[output.path] = _stat(target)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is readable
-        _swap(staging, destination, detach)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return stats
+            staging.write(output.path, output.content)
+        return staging.commit()
 
 
 def _target(staging: Path, path: str, made: set[str]) -> str:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feuillet import cache as caching
-from feuillet.pipeline import BuildOptions, Project, build
+from feuillet.pipeline import BuildOptions, DevSite, Project, build
 from tests.conftest import REPO, make_site, run, soup
 
 
@@ -258,10 +258,19 @@ def test_any_sequence_of_edits_gives_the_clean_build(tmp_path_factory: pytest.Te
             encoding="utf-8")
     out = tmp / "out"
     build(Project(root), out)
-    for edit in edits:
-        _apply(root, edit, state)
-        build(Project(root), out)
-        assert files(out) == clean_build(root, tmp / "clean"), edit
+    dev = DevSite(Project(root))  # the dev server's folder, updated in place, must agree too
+    try:
+        dev.rebuild()
+        for edit in edits:
+            _apply(root, edit, state)
+            build(Project(root), out)
+            expected = clean_build(root, tmp / "clean")
+            assert files(out) == expected, edit
+            snapshot = dev.rebuild()
+            assert snapshot.errors == () and snapshot.root is not None
+            assert files(snapshot.root) == expected, edit
+    finally:
+        dev.close()
 
 
 # --- Workers: the bytes do not depend on how many there are ----------------------------------
@@ -288,3 +297,57 @@ def test_the_output_is_the_same_with_one_or_two_workers_and_any_hash_seed(tmp_pa
 def test_jobs_must_be_a_positive_number(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(REPO, "build", "--jobs", "0") == 2
     assert "expected a number of processes of 1 or more, got '0'" in capsys.readouterr().err
+
+
+# --- The dev server's folder, updated in place --------------------------------------------------
+
+
+def test_the_dev_folder_is_updated_in_place_with_only_what_changed(tmp_path: Path) -> None:
+    root = three(tmp_path)
+    dev = DevSite(Project(root))
+    try:
+        first = dev.rebuild()
+        assert first.root is not None
+        before = {p.relative_to(first.root).as_posix(): p.stat().st_mtime_ns for p in first.root.rglob("*")
+                  if p.is_file()}
+        (root / "content/articles/a1.yaml").write_text(article("Titre 1", 2, body="Autre."), encoding="utf-8")
+        second = dev.rebuild(["content/articles/a1.yaml"])
+        assert second.root == first.root and second.generation == first.generation + 1
+        after = {p.relative_to(first.root).as_posix(): p.stat().st_mtime_ns for p in first.root.rglob("*")
+                 if p.is_file()}
+        assert {path for path in after if after[path] != before.get(path)} == {"a1/index.html", "feed.xml"}
+        assert dev.last is not None and dev.last.written == 2
+        assert files(first.root) == clean_build(root, tmp_path / "clean")
+    finally:
+        dev.close()
+
+
+def test_the_dev_folder_loses_the_files_of_a_deleted_article_and_keeps_no_temporary_file(tmp_path: Path) -> None:
+    root = three(tmp_path)
+    dev = DevSite(Project(root))
+    try:
+        folder = dev.rebuild().root
+        assert folder is not None
+        (root / "content/articles/a2.yaml").unlink()
+        dev.rebuild()
+        assert not (folder / "a2" / "index.html").exists()
+        assert [p for p in folder.rglob("*") if p.name.endswith(".feuillet-new")] == []
+        assert files(folder) == clean_build(root, tmp_path / "clean")
+    finally:
+        dev.close()
+
+
+def test_a_failed_dev_build_writes_nothing_into_the_served_folder(tmp_path: Path) -> None:
+    root = three(tmp_path)
+    dev = DevSite(Project(root))
+    try:
+        folder = dev.rebuild().root
+        assert folder is not None
+        before = files(folder)
+        (root / "templates/article.html").write_text("{% block x %}", encoding="utf-8")
+        (root / "content/articles/a1.yaml").write_text(article("Neuf", 2), encoding="utf-8")
+        failed = dev.rebuild()
+        assert failed.errors and failed.root == folder
+        assert files(folder) == before
+    finally:
+        dev.close()
