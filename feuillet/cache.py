@@ -181,6 +181,16 @@ class Cache:
             if isinstance(payload, bytes) and _checksum(payload) == checksum
         }
 
+    def source(self, path: str) -> SourceRow | None:
+        rows = self._guard("SELECT size, mtime_ns, hash, context, checksum, payload FROM sources "
+                           "WHERE path = ?", (path,))
+        if not rows:
+            return None
+        size, mtime, hashed, context, checksum, payload = rows[0]
+        if not isinstance(payload, bytes) or _checksum(payload) != checksum:
+            return None
+        return SourceRow(size, mtime, hashed, context, payload)
+
     def put_sources(self, rows: dict[str, SourceRow]) -> None:
         self._many(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",

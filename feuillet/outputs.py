@@ -231,11 +231,12 @@ class Runner:
     """Runs jobs for one build: in worker processes when there are enough of them, else here."""
 
     def __init__(
-        self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None, jobs: int
+        self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None, jobs: int,
+        local: Workshop | None = None,
     ) -> None:
         self.init = (theme, facts, font, cards)
         self.jobs = max(1, jobs)
-        self._local: Workshop | None = None
+        self._local = local  # a workshop made for these very inputs by an earlier build (serve)
         self._pool: ProcessPoolExecutor | None = None
 
     @property
