@@ -43,6 +43,11 @@ def digest(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+def text_digest(*parts: str) -> str:
+    """``digest`` for strings only, without ``repr``: the plan makes one per article and output."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
 def _checksum(payload: bytes) -> str:
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
 

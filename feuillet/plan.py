@@ -16,7 +16,7 @@ from functools import partial
 from math import ceil
 
 from feuillet import publish, social
-from feuillet.cache import digest
+from feuillet.cache import digest, text_digest
 from feuillet.model import Article, BinaryFile
 from feuillet.outputs import (
     ArticlePage,
@@ -100,7 +100,7 @@ def make_plan(
         others = [by_slug[slug] for slug in inputs.related.get(entry.article.slug, ())]
         steps.append(Step(
             (entry.article.slug + "/index.html",),
-            digest(pages_key, "article", entry.view_key, [other.summary_key for other in others]),
+            text_digest(pages_key, "article", entry.view_key, *(other.summary_key for other in others)),
             partial(_article_page, entry, others, nav, summary_of, view_of),
         ))
         if inputs.font is not None and not entry.article.image:
