@@ -150,11 +150,12 @@ class ViewMade:
 class Workshop:
     """The per-process tools of one build: built once, used for every task."""
 
-    def __init__(self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None) -> None:
+    def __init__(self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None,
+                 compiled: Path | None = None) -> None:
         self.facts = facts
         self.font = font
         self.cards = cards  # the folder of drawn cards kept between builds
-        self.env = environment(theme.templates, theme.catalog, facts)
+        self.env = environment(theme.templates, theme.catalog, facts, compiled)
         self._renderers: dict[bool, Renderer] = {}
 
     def renderer(self, typography: bool) -> Renderer:
@@ -206,9 +207,10 @@ class Workshop:
 _WORKSHOP: Workshop | None = None
 
 
-def _start_worker(theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None) -> None:
+def _start_worker(theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None,
+                  compiled: Path | None) -> None:
     global _WORKSHOP
-    _WORKSHOP = Workshop(theme, facts, font, cards)
+    _WORKSHOP = Workshop(theme, facts, font, cards, compiled)
 
 
 def _work(job: tuple[str, Any, str]) -> Any:
@@ -232,9 +234,9 @@ class Runner:
 
     def __init__(
         self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None, jobs: int,
-        local: Workshop | None = None,
+        local: Workshop | None = None, compiled: Path | None = None,
     ) -> None:
-        self.init = (theme, facts, font, cards)
+        self.init = (theme, facts, font, cards, compiled)
         self.jobs = max(1, jobs)
         self._local = local  # a workshop made for these very inputs by an earlier build (serve)
         self._pool: ProcessPoolExecutor | None = None

@@ -619,8 +619,13 @@ def make(
         theme = _theme(site)
         tools = digest(theme, facts, font, cards)
         reused = memory.workshop[1] if memory and memory.workshop and memory.workshop[0] == tools else None
+        compiled = project.cache / "templates" / salt[:16] if options.cache else None
+        if compiled is not None and compiled.parent.is_dir():  # compiled by another version
+            for other in compiled.parent.iterdir():
+                if other.name != compiled.name:
+                    shutil.rmtree(other, ignore_errors=True)
         runner = Runner(theme, facts, font if facts.cards else None, cards,
-                        options.jobs or default_jobs(), reused)
+                        options.jobs or default_jobs(), reused, compiled)
         if memory is not None:
             memory.workshop = (tools, runner.local)
         try:

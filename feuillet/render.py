@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import traceback
 from collections.abc import Callable, Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -55,10 +55,21 @@ def fingerprint(static: Sequence[BinaryFile]) -> dict[str, str]:
     return paths
 
 
-def environment(templates: Sequence[TextFile], catalog: str | None, facts: SiteFacts) -> jinja2.Environment:
-    """A Jinja2 environment bound to the site's templates, catalog, URLs and assets."""
+def environment(templates: Sequence[TextFile], catalog: str | None, facts: SiteFacts,
+                compiled: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment bound to the site's templates, catalog, URLs and assets.
+
+    ``compiled``: a folder where Jinja2 keeps compiled templates between builds (its own
+    bytecode cache, keyed by each template's text; the folder's name carries feuillet's salt,
+    since the options below shape the compiled code too).
+    """
     config = facts.config
+    cache = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(compiled))
     env = jinja2.Environment(
+        bytecode_cache=cache,
         loader=_MemoryLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
