@@ -24,7 +24,7 @@ from typing import Any
 FILE_NAME = "feuillet.sqlite"
 FORMAT = "1"  # bump when the tables below change
 # Libraries whose version can change the bytes of an output.
-LIBRARIES = ("markdown", "jinja2", "babel", "markupsafe", "pyyaml", "feedgen", "pillow", "tzdata")
+LIBRARIES = ("markdown", "jinja2", "babel", "markupsafe", "pyyaml", "feedgen", "pillow", "tzdata", "nh3")
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from feuillet import __version__, stamp
-from feuillet.errors import BuildFailed
+from feuillet.errors import BuildFailed, as_errors
 from feuillet.project import BuildOptions, Project
 from feuillet.write import UnsafeOutput, check_destination
 
@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
                               help="worker processes (default: one per core; 1: no workers)")
     build_parser.add_argument("--no-cache", action="store_true",
                               help="ignore .cache/ and rebuild everything from the sources")
+    build_parser.add_argument("--strict", action="store_true",
+                              help="treat every warning as an error (exit 1, nothing written)")
     talk = build_parser.add_mutually_exclusive_group()
     talk.add_argument("--verbose", "-v", action="store_true", help="also print the time of each stage")
     talk.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something is wrong")
@@ -69,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--no-drafts", action="store_true", help="skip drafts")
     check_parser.add_argument("--typography", action="store_true",
                               help="also warn where French typography changed the source text")
+    check_parser.add_argument("--strict", action="store_true",
+                              help="treat every warning as an error (exit 1)")
     new_parser = commands.add_parser("new", help="scaffold an article from its title")
     new_parser.add_argument("title", help="the article's title, in quotes")
     commands.add_parser("schema", help="write the JSON Schemas into schemas/")
@@ -85,8 +89,8 @@ def _arguments(argv: Sequence[str]) -> list[str]:
     """``feuillet --output x`` means ``feuillet build --output x``: build is the default."""
     arguments = list(argv)
     index = 0
-    while index < len(arguments) and arguments[index] == "--root":
-        index += 2
+    while index < len(arguments) and (arguments[index] == "--root" or arguments[index].startswith("--root=")):
+        index += 1 if arguments[index].startswith("--root=") else 2
     head = arguments[index] if index < len(arguments) else None
     if head not in COMMANDS and head not in ("-h", "--help", "--version"):
         arguments.insert(index, "build")
@@ -94,12 +98,22 @@ def _arguments(argv: Sequence[str]) -> list[str]:
 
 
 def _report(error: BuildFailed) -> int:
-    for problem in error.errors:
+    for problem in sorted(error.errors + error.warnings):
         print(problem, file=sys.stderr)
     count = len(error.errors)
-    print(f"feuillet: {count} problem{'s' if count != 1 else ''}; nothing was written",
+    warnings = f", {_warnings(len(error.warnings))}" if error.warnings else ""
+    print(f"feuillet: {count} problem{'s' if count != 1 else ''}{warnings}; nothing was written",
           file=sys.stderr)
     return EXIT_CONTENT
+
+
+def _warnings(count: int) -> str:
+    return f"{count} warning{'s' if count != 1 else ''}"
+
+
+def _print_warnings(warnings: Sequence[object]) -> None:
+    for warning in warnings:
+        print(warning, file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, default_root: Path | None = None) -> int:
@@ -109,7 +123,8 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
         options = _parser().parse_args(arguments)
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
-    root = options.root if "--root" in arguments or default_root is None else default_root
+    given_root = any(argument == "--root" or argument.startswith("--root=") for argument in arguments)
+    root = options.root if given_root or default_root is None else default_root
     project = Project(root.resolve())
     try:
         return _run(options, project)
@@ -127,14 +142,22 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
 
 
 def _run(options: argparse.Namespace, project: Project) -> int:
+    if getattr(options, "base_path", None) is not None:
+        from feuillet.config import base_path_problem
+
+        problem = base_path_problem(options.base_path)
+        if problem:
+            print(f"feuillet: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     if options.command == "check":
         from feuillet.pipeline import check, typography_report
 
-        checked = check(project, drafts=not options.no_drafts)
+        checked = check(project, drafts=not options.no_drafts, strict=options.strict)
+        _print_warnings(checked.warnings)
         if options.typography:
-            for warning in typography_report(project):
-                print(warning, file=sys.stderr)
-        print(f"feuillet: no problems in {checked.articles} article(s) and {checked.pages} page(s)")
+            _print_warnings(typography_report(project))
+        summary = _warnings(len(checked.warnings)) if checked.warnings else "no problems"
+        print(f"feuillet: {summary} in {checked.articles} article(s) and {checked.pages} page(s)")
         return EXIT_OK
     if options.command == "new":
         from feuillet.content import scaffold_article
@@ -161,7 +184,7 @@ def _run(options: argparse.Namespace, project: Project) -> int:
         return _serve(options, project)
     output = options.output if options.output is not None else project.root / "_site"
     build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache,
-                                 detach=True)
+                                 detach=True, strict=options.strict)
     progress = None if options.quiet else Progress(sys.stderr)
     check_destination(output, project.root)
     report = stamp.skip(project, output, build_options)
@@ -173,6 +196,9 @@ def _run(options: argparse.Namespace, project: Project) -> int:
     finally:
         if progress:
             progress.done()
+    if options.strict and report.warnings:  # a build with nothing to do still says it is not clean
+        raise BuildFailed(as_errors(list(report.warnings)))
+    _print_warnings(report.warnings)
     for note in report.notes:
         print(f"feuillet: {note}", file=sys.stderr)
     if options.verbose:
@@ -184,6 +210,7 @@ def _run(options: argparse.Namespace, project: Project) -> int:
         f"feuillet: built {report.articles} article(s) and {report.pages} page(s), "
         f"{report.files} files in {output} in {report.seconds:.2f} s"
         + (f" ({report.written} written)" if report.written != report.files else "")
+        + (f", {_warnings(len(report.warnings))}" if report.warnings else "")
     )
     return EXIT_OK
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,8 +58,9 @@ def load_config(text: str, path: str, problems: Problems) -> SiteConfig | None:
         reader.error(mapping.key_lines["language"], "language",
                      f"unsupported language '{language}'; use one of: {', '.join(LANGUAGES)}")
     url = values.get("url")
-    if url is not None and not url.startswith(("http://", "https://")):
-        reader.error(mapping.key_lines["url"], "url", "expected an absolute URL such as https://analyses.example.fr/")
+    problem = site_url_problem(url) if url is not None else None
+    if problem:
+        reader.error(mapping.key_lines["url"], "url", problem)
         url = None
     publisher = _publisher(mapping.get("publisher"), mapping, reader, values)
     if problems or values.get("title") is None or url is None:
@@ -79,6 +81,46 @@ def load_config(text: str, path: str, problems: Problems) -> SiteConfig | None:
         social_cards=True if values.get("social_cards") is None else values["social_cards"],
         publisher=publisher,
     )
+
+
+# What the path of a URL may hold (RFC 3986 pchar and "/"), less the quote, which would break
+# every attribute it is written into.
+_URL_PATH_RE = re.compile(r"^(?:[A-Za-z0-9\-._~!$&()*+,;=:@/]|%[0-9A-Fa-f]{2})*$")
+_HOST_RE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
+                      r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$")
+_SITE_URL_HINT = "expected an absolute URL such as https://analyses.example.fr/"
+
+
+def site_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the site's public address (http or https, a host, a clean path)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return f"{_SITE_URL_HINT}, got '{url}'"
+    if parts.scheme not in ("http", "https") or not url.startswith(parts.scheme + "://"):
+        return f"{_SITE_URL_HINT}, got '{url}'"
+    host = parts.hostname or ""
+    if not host or not _HOST_RE.match(host) or (port is not None and not 0 < port < 65536) \
+            or "@" in parts.netloc:
+        return f"'{url}' has no valid host name; {_SITE_URL_HINT}"
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        return f"'{url}' has a query or a fragment (? or #); the site's address cannot hold one"
+    if not _URL_PATH_RE.match(parts.path):
+        bad = next(char for char in parts.path if not _URL_PATH_RE.match(char) or char == "%")
+        return f"'{url}' holds {bad!r}: percent-encode it (such as %C3%A9 for é) or remove it"
+    return None
+
+
+def base_path_problem(path: str) -> str | None:
+    """Why ``--base-path`` is not a URL path such as /pr-12/ (None when it is one)."""
+    if "://" in path or path.startswith("//"):
+        return f"--base-path expects a path such as /pr-12/, not a URL: '{path}'"
+    segments = [segment for segment in path.split("/") if segment]
+    if not _URL_PATH_RE.match(path) or any(segment in (".", "..") for segment in segments):
+        return (f"--base-path expects a path such as /pr-12/ (letters, digits, - . _ ~ and /), "
+                f"got '{path}'")
+    return None
 
 
 def base_path(config: SiteConfig, option: str | None) -> str:

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from feuillet.body import merge_prose, split_blocks, split_sections
 from feuillet.errors import Problems, SourceError
 from feuillet.fields import Field, Reader, items, object_schema
-from feuillet.model import Article, Block, ItemList, Page, Quote, Section, SiteConfig
+from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, Section, SiteConfig
+from feuillet.sanitise import audit
 from feuillet.slugs import is_safe_slug, slugify
 from feuillet.sources import YMap, load_yaml, split_front_matter
 
@@ -69,6 +70,15 @@ PAGE_FIELDS: tuple[Field, ...] = (
 
 BLOCK_KINDS: dict[str, tuple[Field, ...]] = {"quote": QUOTE_FIELDS, "list": LIST_FIELDS}
 _HEADING_RE = re.compile(r"^(#{1,2})[ \t]", re.MULTILINE)
+# A paragraph opening with ">" that the block splitter did not take as an attributed quote.
+_BARE_QUOTE_RE = re.compile(r"(?:\A|\n[ \t]*\n)[ ]{0,3}>", re.MULTILINE)
+
+HEADLINE_LIMIT = 110  # characters of a title search engines show
+WARNINGS = {
+    "headline": "the headline is {length} characters long; search engines show about "
+                f"{HEADLINE_LIMIT}",
+    "unattributed": "a quote without attribution: end it with a line such as « — Nom, qualité »",
+}
 
 
 def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -> Article | None:
@@ -84,7 +94,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         if error:
             problems.extend([error])
             return None
-        mapping = reader.mapping(data if data is not None else YMap(), METADATA_FIELDS, line=1)
+        mapping = reader.mapping(data if data is not None else YMap(line=1), METADATA_FIELDS, line=1)
         raw_sections, issues = split_sections(document.body, document.body_line)
         for issue in issues:
             reader.error(issue.line, "body", issue.message)
@@ -102,6 +112,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
     slug = metadata["slug"] or _slug_from_path(path, reader)
     if len(problems.items) > before or metadata["title"] is None or metadata["date"] is None:
         return None
+    body_key = "body" if path.endswith(".md") else "sections"
+    _warn_article(metadata, mapping, sections, body_key, reader)
     return Article(
         slug=slug,
         title=metadata["title"],
@@ -118,6 +130,33 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         image=metadata["image"],
         source=path,
     )
+
+
+def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Section], body_key: str,
+                  reader: Reader) -> None:
+    """What the build goes on with but the editor should see (errors with ``--strict``)."""
+    title = metadata["title"]
+    if len(title) > HEADLINE_LIMIT:
+        reader.warn(mapping.key_lines["title"], "title", WARNINGS["headline"].format(length=len(title)))
+    if metadata["standfirst"]:
+        _warn_html(metadata["standfirst"], mapping.key_lines["standfirst"], "standfirst", reader)
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Prose):
+                _warn_html(block.markdown, block.line, body_key, reader)
+                for match in _BARE_QUOTE_RE.finditer(block.markdown):
+                    at = block.line + block.markdown.count("\n", 0, match.end())
+                    reader.warn(at, body_key, WARNINGS["unattributed"])
+            elif isinstance(block, Quote):
+                _warn_html(block.text, block.line, body_key, reader)
+            else:
+                for item in block.items:
+                    _warn_html(item, block.line, body_key, reader)
+
+
+def _warn_html(markdown: str, line: int, key: str, reader: Reader) -> None:
+    for finding in audit(markdown):
+        reader.warn(line + finding.line - 1, key, finding.message)
 
 
 def _slug_from_path(path: str, reader: Reader) -> str:
@@ -249,7 +288,7 @@ def load_page(text: str, path: str, problems: Problems) -> Page | None:
     if error:
         problems.extend([error])
         return None
-    mapping = reader.mapping(data if data is not None else YMap(), PAGE_FIELDS, line=1)
+    mapping = reader.mapping(data if data is not None else YMap(line=1), PAGE_FIELDS, line=1)
     if mapping is None:
         return None
     values = {field.name: reader.value(mapping, field) for field in PAGE_FIELDS}
@@ -258,8 +297,10 @@ def load_page(text: str, path: str, problems: Problems) -> Page | None:
         if not document.body.strip():
             reader.error(document.body_line, "body", "the page has no text")
         return None
-    return Page(slug, values["title"], document.body.strip(), values["description"],
-                values["typography"], path)
+    body = document.body.strip()
+    leading = len(document.body) - len(document.body.lstrip())
+    _warn_html(body, document.body_line + document.body.count("\n", 0, leading), "body", reader)
+    return Page(slug, values["title"], body, values["description"], values["typography"], path)
 
 
 def check_unique_slugs(articles: Sequence[Article], pages: Sequence[Page]) -> list[SourceError]:

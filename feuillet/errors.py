@@ -24,11 +24,18 @@ class SourceError:
 
 
 class BuildFailed(Exception):
-    """Raised by a stage when the sources hold problems; carries every one of them."""
+    """Raised by a stage when the sources hold problems; carries every one of them (and the
+    warnings found so far, shown with them)."""
 
-    def __init__(self, errors: list[SourceError]) -> None:
+    def __init__(self, errors: list[SourceError], warnings: list[SourceError] | None = None) -> None:
         super().__init__(f"{len(errors)} problem(s)")
         self.errors = sorted(set(errors))
+        self.warnings = sorted(set(warnings or []))
+
+
+def as_errors(warnings: list[SourceError]) -> list[SourceError]:
+    """``--strict``: every warning counts as an error."""
+    return [SourceError(w.path, w.line, w.key, w.message) for w in warnings]
 
 
 def display_path(path: PurePosixPath | str) -> str:
@@ -43,17 +50,22 @@ class Problems:
     """
 
     def __init__(self) -> None:
-        self.items: list[SourceError] = []
+        self.items: list[SourceError] = []  # errors: the build stops
+        self.warnings: list[SourceError] = []  # the build goes on (``--strict``: it stops)
 
     def add(self, path: str, line: int, key: str, message: str) -> None:
         self.items.append(SourceError(path, line, key, message))
 
+    def warn(self, path: str, line: int, key: str, message: str) -> None:
+        self.warnings.append(SourceError(path, line, key, message, "warning"))
+
     def extend(self, errors: list[SourceError]) -> None:
-        self.items.extend(errors)
+        for error in errors:
+            (self.warnings if error.severity == "warning" else self.items).append(error)
 
     def __bool__(self) -> bool:
         return bool(self.items)
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise BuildFailed(self.items)
+            raise BuildFailed(self.items, self.warnings)

@@ -15,10 +15,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from feuillet.errors import Problems
-from feuillet.sources import YList, YMap
+from feuillet.sources import ImpossibleDate, YList, YMap
 
 # Accepted date spellings besides YAML's own timestamps: ISO 8601 with a space or a "T".
 _DATE_HINT = "a date such as 2024-06-19 or a date-time such as 2024-06-19 10:00"
+_DATE_SHAPE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL_RE = re.compile(r"^(?:https?://[^\s]+|/[^\s]*)$")
 
@@ -60,6 +61,9 @@ class Reader:
     def error(self, line: int, key: str, message: str) -> None:
         self.problems.add(self.path, line, key, message)
 
+    def warn(self, line: int, key: str, message: str) -> None:
+        self.problems.warn(self.path, line, key, message)
+
     def mapping(
         self, data: Any, fields: Sequence[Field], prefix: str = "", line: int = 1
     ) -> YMap | None:
@@ -94,6 +98,8 @@ class Reader:
     def convert(self, kind: str, raw: Any) -> tuple[Any, str | None]:
         """Convert one raw YAML value to the field's kind, or explain why it cannot be."""
         if kind in ("text", "markdown"):
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                raw = str(raw)  # title: 1984 is the text « 1984 »
             if not isinstance(raw, str):
                 hint = "; put it in quotes" if isinstance(raw, (int, float, date)) else ""
                 return None, f"expected text, got {_kind_name(raw)}{hint}"
@@ -140,7 +146,9 @@ class Reader:
         elif isinstance(raw, str):
             try:
                 value = datetime.fromisoformat(raw.strip())
-            except ValueError:
+            except ValueError as error:
+                if isinstance(raw, ImpossibleDate) or _DATE_SHAPE_RE.match(raw.strip()):
+                    return None, f"{_describe(str(raw))} is not a date of the calendar ({error})"
                 return None, f"expected {_DATE_HINT}, got {_describe(raw)}"
         else:
             return None, f"expected {_DATE_HINT}, got {_describe(raw)}"

@@ -13,8 +13,10 @@ from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from feuillet.sanitise import clean
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset_runs
 
@@ -27,6 +29,8 @@ from feuillet.typography import superscript_runs, typeset_runs
 ANCHORS_PRIORITY = 7
 TYPOGRAPHY_PRIORITY = 6
 UNWRAP_PRIORITY = 1
+# Postprocessors: raw HTML is put back at 30; the allow-list (feuillet.sanitise) runs after all.
+SANITISE_PRIORITY = 0
 
 _EXTENSIONS = ["attr_list", "fenced_code", "tables", "sane_lists"]
 # Elements whose text is never typeset: code and preformatted text, scripts and styles.
@@ -218,6 +222,13 @@ class _UnwrapProcessor(Treeprocessor):
                 root.append(child)
 
 
+class _SanitisePostprocessor(Postprocessor):
+    """The finished fragment, raw HTML included, through the allow-list of ``feuillet.sanitise``."""
+
+    def run(self, text: str) -> str:
+        return clean(text)
+
+
 class FeuilletExtension(Extension):
     """Anchors for subheads and French typography, registered at named priorities."""
 
@@ -235,6 +246,7 @@ class FeuilletExtension(Extension):
                                        TYPOGRAPHY_PRIORITY)
         if self.inline:
             md.treeprocessors.register(_UnwrapProcessor(md), "feuillet-unwrap", UNWRAP_PRIORITY)
+        md.postprocessors.register(_SanitisePostprocessor(md), "feuillet-sanitise", SANITISE_PRIORITY)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_config
 from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
-from feuillet.errors import BuildFailed, Problems, SourceError
+from feuillet.errors import BuildFailed, Problems, SourceError, as_errors
 from feuillet.model import Article, BinaryFile, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import (
     MIN_TASKS_PER_WORKER,
@@ -45,7 +45,7 @@ from feuillet.proofread import typography_warnings
 from feuillet.render import catalog_for, fingerprint
 from feuillet.sources import read_text
 from feuillet.views import ArticleSummary, PageView, SiteFacts, page_view, typography_of
-from feuillet.write import InPlace, Staging, check_destination, folder_files
+from feuillet.write import InPlace, Staging, check_destination, folder_files, remove_in_background
 
 if TYPE_CHECKING:
     from feuillet.serve import Snapshot
@@ -108,6 +108,7 @@ class Loaded:
     site: Site
     hashes: dict[str, str]  # source path → digest of its text
     notes: list[str] = field(default_factory=list)
+    warnings: list[SourceError] = field(default_factory=list)  # the build goes on (not --strict)
 
 
 def _settings(config: SiteConfig, names: Sequence[str]) -> str:
@@ -139,6 +140,7 @@ class Remembered:
     hash: str
     context: str
     article: Article
+    warnings: tuple[SourceError, ...] = ()
 
 
 @dataclass
@@ -160,7 +162,15 @@ def _parse(job: tuple[str, str, SiteConfig]) -> tuple[Article | None, list[Sourc
     """Parse one article (in a worker process when there are many)."""
     text, path, config = job
     problems = Problems()
-    return load_article(text, path, config, problems), problems.items
+    return load_article(text, path, config, problems), problems.items + problems.warnings
+
+
+def _cached_article(payload: bytes) -> tuple[Article, tuple[SourceError, ...]] | None:
+    """An article and its warnings from a cache row (None when the row is not one)."""
+    value = caching.load(payload)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Article):
+        return value[0], tuple(value[1])
+    return None
 
 
 def _parse_all(jobs: list[tuple[str, str, SiteConfig]], workers: int
@@ -184,6 +194,7 @@ def _load_articles(
     kept: dict[str, Remembered] = {}
     known: dict[str, SourceRow] | None = None  # the cache's rows, read only if memory lacks one
     found: dict[str, Article] = {}
+    warned: dict[str, tuple[SourceError, ...]] = {}
     hashes: dict[str, str] = {}
     order: list[str] = []
     to_parse: list[tuple[str, str, int, int]] = []  # path, text, size, mtime (-1: untrusted)
@@ -198,15 +209,17 @@ def _load_articles(
         mine = remembered.get(path)
         if mine and mine.context == context and (mine.size, mine.mtime_ns) == current:
             found[path], hashes[path], kept[path] = mine.article, mine.hash, mine
+            warned[path] = mine.warnings
             continue
         if known is None and not remembered:
             known = cache.sources()  # the first build: every row, in one query
         row = known.get(path) if known is not None else cache.source(path)
         if row and row.context == context and (row.size, row.mtime_ns) == current:
-            article = caching.load(row.payload)
-            if isinstance(article, Article):
-                found[path], hashes[path] = article, row.hash
-                kept[path] = Remembered(*current, row.hash, context, article)
+            cached = _cached_article(row.payload)
+            if cached is not None:
+                found[path], hashes[path] = cached[0], row.hash
+                warned[path] = cached[1]
+                kept[path] = Remembered(*current, row.hash, context, *cached)
                 continue
         text, error = read_text(Path(name), path)
         if error:
@@ -217,30 +230,33 @@ def _load_articles(
         mtime = stat.st_mtime_ns if now - stat.st_mtime_ns > stamp.TRUSTED_AGE_NS else -1
         hashes[path] = hashed
         if mine and mine.context == context and mine.hash == hashed:
-            found[path] = mine.article
+            found[path], warned[path] = mine.article, mine.warnings
         elif row and row.context == context and row.hash == hashed:
-            cached = caching.load(row.payload)
-            if isinstance(cached, Article):
-                found[path] = cached
+            cached = _cached_article(row.payload)
+            if cached is not None:
+                found[path], warned[path] = cached
         if path not in found:
             to_parse.append((path, text, stat.st_size, mtime))
             continue
-        kept[path] = Remembered(stat.st_size, mtime, hashed, context, found[path])
+        kept[path] = Remembered(stat.st_size, mtime, hashed, context, found[path], warned[path])
         changed.append(path)  # same text, new stat: store the row again
     parsed = _parse_all([(text, path, config) for path, text, _, _ in to_parse], workers)
     for (path, _, _, _), (article, errors) in zip(to_parse, parsed, strict=True):
-        problems.extend(errors)
+        problems.extend([error for error in errors if error.severity != "warning"])
         if article is not None:
             found[path] = article
+            warned[path] = tuple(error for error in errors if error.severity == "warning")
     for path, _, size, mtime in to_parse:
         if path in found:
-            kept[path] = Remembered(size, mtime, hashes[path], context, found[path])
+            kept[path] = Remembered(size, mtime, hashes[path], context, found[path], warned[path])
             changed.append(path)
     cache.put_sources({
         path: SourceRow(kept[path].size, kept[path].mtime_ns, kept[path].hash, context,
-                        caching.dump(kept[path].article))
+                        caching.dump((kept[path].article, kept[path].warnings)))
         for path in changed
     })
+    for path in order:
+        problems.extend(list(warned.get(path, ())))
     if memory is not None:
         memory.sources = kept
     return [found[path] for path in order if path in found], hashes
@@ -278,7 +294,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
         catalogs=tuple(catalogs),
         static=tuple(static),
     )
-    return Loaded(site, hashes, store.notes)
+    return Loaded(site, hashes, store.notes, sorted(set(problems.warnings)))
 
 
 def _image_sizes(site: Site, cache: Cache) -> dict[str, tuple[int, int, str]]:
@@ -608,6 +624,8 @@ def make(
         in_place = output is not None and memory is None and options.cache
         current = stamp.stamp(project, options, salt) if in_place else None
         loaded = load_site(project, options.drafts, store, memory, options.jobs or default_jobs())
+        if options.strict and loaded.warnings:
+            raise BuildFailed(as_errors(loaded.warnings))
         # What was just loaded lives as long as the build: keep the cyclic garbage collector
         # from scanning it again and again (at 10,000 articles each full pass costs ~0.1 s).
         gc.freeze()
@@ -672,7 +690,8 @@ def make(
         if in_place:
             assert output is not None
             recorded = stamp.Recorded(current, len(site.articles), len(site.pages), len(result.rows),
-                                      base_path, tuple(sorted(css.items()))) if current else None
+                                      base_path, tuple(sorted(css.items())),
+                                      tuple(loaded.warnings)) if current else None
             stamp.record(store, output, recorded)
         lap("write", mark)
         report = BuildReport(
@@ -683,13 +702,14 @@ def make(
             timings=tuple(timings),
             notes=tuple(loaded.notes),
             written=result.written if output is not None else 0,
+            warnings=tuple(loaded.warnings),
         )
         return Built(report, base_path, css, report.written)
 
 
-def check(project: Project, drafts: bool = True) -> BuildReport:
+def check(project: Project, drafts: bool = True, strict: bool = False) -> BuildReport:
     """Validate content and templates without writing the site (the cache may fill)."""
-    return make(project, None, BuildOptions(drafts=drafts)).report
+    return make(project, None, BuildOptions(drafts=drafts, strict=strict)).report
 
 
 def build(project: Project, output: Path, options: BuildOptions = BuildOptions(),
@@ -763,5 +783,12 @@ class DevSite:
         return list(self.project.sources)
 
     def close(self) -> None:
+        """Stop at once: the private folder (10,000 pages at newsroom scale) goes in the background."""
         self.cache.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        gone = self.folder.with_name(self.folder.name + ".closed")
+        try:
+            self.folder.rename(gone)
+        except OSError:
+            gone = self.folder
+        if not remove_in_background(gone):
+            shutil.rmtree(gone, ignore_errors=True)

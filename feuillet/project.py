@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from feuillet.errors import SourceError
+
 
 @dataclass(frozen=True)
 class Project:
@@ -50,6 +52,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0: one per available core
     cache: bool = True  # False: start from an empty in-memory cache (``--no-cache``)
     detach: bool = False  # True: the replaced output folder is deleted in the background
+    strict: bool = False  # True: every warning is an error (``--strict``)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class BuildReport:
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
     notes: tuple[str, ...] = ()  # one line each, such as a cache that had to be rebuilt
     written: int = 0  # files written; the others were kept from the previous output
+    warnings: tuple[SourceError, ...] = ()  # shown, counted, and errors with --strict
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)

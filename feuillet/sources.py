@@ -27,9 +27,11 @@ _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 class YMap(dict[str, Any]):
     """A YAML mapping with the line of the mapping itself and of each of its keys."""
 
-    line: int = 0
-    key_lines: dict[str, int]
-    duplicates: list[tuple[str, int]]
+    def __init__(self, *args: Any, line: int = 0) -> None:
+        super().__init__(*args)
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+        self.duplicates: list[tuple[str, int]] = []
 
 
 class YList(list[Any]):
@@ -50,11 +52,19 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc]
     }
 
 
+class ImpossibleDate(str):
+    """A date-shaped value that is no date (``2024-02-30``): kept as text for the field to report."""
+
+
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return ImpossibleDate(node.value)
+
+
 def _construct_map(loader: Any, node: yaml.MappingNode) -> Any:
-    mapping = YMap()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    mapping.duplicates = []
+    mapping = YMap(line=node.start_mark.line + 1)
     yield mapping
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
@@ -77,6 +87,44 @@ def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Any:
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+# Where PyYAML's "context" mark is where the problem starts (the line that opened a quote or a
+# key), the error is reported there rather than where the parser gave up.
+_CONTEXT_FIRST = ("while scanning a quoted scalar", "while scanning a simple key",
+                  "while parsing a flow sequence", "while parsing a flow mapping")
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line: int) -> SourceError:
+    context = error.context or ""
+    mark = (error.context_mark if context in _CONTEXT_FIRST and error.context_mark else None) \
+        or error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else first_line
+    problem = error.problem or context or "invalid YAML"
+    if isinstance(error, yaml.constructor.ConstructorError):
+        return SourceError(path, line, "yaml", f"YAML tag not allowed: {problem}")
+    lines = text.split("\n")
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    hint = _hint(context, problem, source_line)
+    return SourceError(path, line, "yaml", f"YAML syntax error: {problem}{hint}")
+
+
+def _hint(context: str, problem: str, source_line: str) -> str:
+    """What to do about the mistakes French editors make most often in YAML."""
+    if context == "while scanning a quoted scalar":
+        return "; the quote opened on this line is never closed"
+    if context.startswith("while parsing a flow"):
+        bracket = "[" if "sequence" in context else "{"
+        return (f"; the {bracket} opened on this line is never closed "
+                f"(text starting with {bracket} goes in quotes)")
+    if "'\\t'" in problem or "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
+        return "; indent with spaces, not tabs"
+    if problem.startswith("mapping values are not allowed"):
+        return " (a value containing « : » must be put in quotes, such as title: \"Corée : le retour\")"
+    if context == "while scanning a simple key" or re.match(r"^\s*[\w-]+:[^\s/]", source_line):
+        return "; put a space after the colon, such as date: 2024-06-19"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -132,12 +180,7 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceErr
     try:
         return loader.get_single_data(), None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else first_line
-        problem = error.problem or error.context or "invalid YAML"
-        constructor = isinstance(error, yaml.constructor.ConstructorError)
-        kind = "YAML tag not allowed" if constructor else "YAML syntax error"
-        return None, SourceError(path, line, "yaml", f"{kind}: {problem}")
+        return None, _syntax_error(error, padded, path, first_line)
     except yaml.reader.ReaderError as error:  # a control character, such as a NUL byte
         line = padded.count("\n", 0, error.position) + 1
         message = f"character #x{error.character:04x} is not allowed in YAML"

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feuillet.cache import Cache, digest, salt
+from feuillet.errors import SourceError
 from feuillet.project import BuildOptions, BuildReport, Project
 from feuillet.write import folder_files
 
@@ -38,6 +39,7 @@ class Recorded:
     files: int
     base_path: str
     stylesheets: tuple[tuple[str, str], ...]
+    warnings: tuple[SourceError, ...] = ()
 
 
 def source_files(project: Project) -> list[tuple[str, int, int]]:
@@ -98,7 +100,7 @@ def unchanged(output: Path, current: str | None, cache: Cache,
         return None
     report = BuildReport(last.articles, last.pages, last.files, time.perf_counter() - started,
                          timings=(("stamp", time.perf_counter() - started),),
-                         notes=tuple(cache.notes), written=0)
+                         notes=tuple(cache.notes), written=0, warnings=last.warnings)
     return report, last
 
 

@@ -230,11 +230,11 @@ def _swap(staging: Path, destination: Path, detach: bool = False) -> None:
     except BaseException:
         old.rename(destination)
         raise
-    if not (detach and _remove_in_background(old)):
+    if not (detach and remove_in_background(old)):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _remove_in_background(folder: Path) -> bool:
+def remove_in_background(folder: Path) -> bool:
     """Start ``rm -rf`` on ``folder`` in its own session, not waited for; False if impossible."""
     rm = shutil.which("rm")
     if rm is None:

@@ -34,7 +34,8 @@ def errors_of(site: Callable[..., Path], files: dict[str, str], capsys: pytest.C
 CASES = {
     "yaml syntax error": (
         {ARTICLE: "title: [Un titre\ndate: 2024-06-19\n"},
-        [f"{ARTICLE}:2: yaml: YAML syntax error: did not find expected ',' or ']'"],
+        [f"{ARTICLE}:1: yaml: YAML syntax error: did not find expected ',' or ']'; the [ opened on "
+         "this line is never closed (text starting with [ goes in quotes)"],
     ),
     "missing required key": (
         {ARTICLE: GOOD.replace("date: 2024-06-19\n", "")},
@@ -45,9 +46,9 @@ CASES = {
         [f"{ARTICLE}:2: date: expected a date such as 2024-06-19 or a date-time such as "
          "2024-06-19 10:00, got 'hier'"],
     ),
-    "number where text is expected": (
-        {ARTICLE: GOOD.replace("title: Un titre", "title: 1984")},
-        [f"{ARTICLE}:1: title: expected text, got a number; put it in quotes"],
+    "a date where text is expected": (
+        {ARTICLE: GOOD.replace("title: Un titre", "title: 2024-06-19")},
+        [f"{ARTICLE}:1: title: expected text, got a date; put it in quotes"],
     ),
     "unknown key with a suggestion": (
         {ARTICLE: GOOD.replace("title: Un titre", "title: Un titre\ntitel: Un titre")},

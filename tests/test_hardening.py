@@ -1,0 +1,104 @@
+"""Editors' mistakes give ``path:line: key: message`` and never an internal error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from feuillet.cli import main
+from tests.conftest import run, soup
+from tests.test_errors import ARTICLE, GOOD, errors_of
+
+MD = "content/articles/b.md"
+
+CASES = {
+    "an impossible date": (
+        {ARTICLE: GOOD.replace("2024-06-19", "2024-02-30")},
+        [f"{ARTICLE}:2: date: '2024-02-30' is not a date of the calendar (day is out of range for month)"],
+    ),
+    "an impossible time": (
+        {MD: "---\ntitle: B\ndate: 2024-06-19 25:00\n---\nTexte.\n"},
+        [f"{MD}:3: date: '2024-06-19 25:00' is not a date of the calendar (hour must be in 0..23)"],
+    ),
+    "an impossible date in quotes": (
+        {MD: "---\ntitle: B\ndate: \"2023-02-29\"\n---\nTexte.\n"},
+        [f"{MD}:3: date: '2023-02-29' is not a date of the calendar (day is out of range for month)"],
+    ),
+    "an unclosed quote is reported where it opens": (
+        {MD: "---\ntitle: \"Poutine à Pyongyang\ndate: 2024-06-19\nkicker: Analyse\n---\nTexte.\n"},
+        [f"{MD}:2: yaml: YAML syntax error: found unexpected end of stream; "
+         "the quote opened on this line is never closed"],
+    ),
+    "a colon in a title": (
+        {MD: "---\ntitle: Corée du Nord : le retour\ndate: 2024-06-19\n---\nTexte.\n"},
+        [f"{MD}:2: yaml: YAML syntax error: mapping values are not allowed in this context "
+         "(a value containing « : » must be put in quotes, such as title: \"Corée : le retour\")"],
+    ),
+    "a tab in the indentation": (
+        {ARTICLE: "title: T\n\tdate: 2024-06-19\n"},
+        [f"{ARTICLE}:2: yaml: YAML syntax error: found a tab character that violates indentation; "
+         "indent with spaces, not tabs"],
+    ),
+    "no space after a colon": (
+        {MD: "---\ntitle: B\ndate:2024-06-19\n---\nTexte.\n"},
+        [f"{MD}:3: yaml: YAML syntax error: could not find expected ':'; "
+         "put a space after the colon, such as date: 2024-06-19"],
+    ),
+    "empty front matter": (
+        {MD: "---\n---\nTexte.\n"},
+        [f"{MD}:1: date: required key is missing", f"{MD}:1: title: required key is missing"],
+    ),
+    "a site url with a quote": (
+        {"site.yaml": "title: T\nurl: https://exemple.fr/l'analyse/\n"},
+        ["site.yaml:2: url: 'https://exemple.fr/l'analyse/' holds \"'\": percent-encode it "
+         "(such as %C3%A9 for é) or remove it"],
+    ),
+    "a site url without a host": (
+        {"site.yaml": "title: T\nurl: https:///analyses/\n"},
+        ["site.yaml:2: url: 'https:///analyses/' has no valid host name; "
+         "expected an absolute URL such as https://analyses.example.fr/"],
+    ),
+    "a site url with a query": (
+        {"site.yaml": "title: T\nurl: https://exemple.fr/?page=1\n"},
+        ["site.yaml:2: url: 'https://exemple.fr/?page=1' has a query or a fragment (? or #); "
+         "the site's address cannot hold one"],
+    ),
+    "a site url that is not http": (
+        {"site.yaml": "title: T\nurl: ftp://exemple.fr/\n"},
+        ["site.yaml:2: url: expected a URL starting with https:// or /, got 'ftp://exemple.fr/'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_error_message(case: str, site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    files, expected = CASES[case]
+    assert errors_of(site, files, capsys) == expected
+
+
+def test_a_number_given_as_title_is_read_as_text(site: Callable[..., Path], tmp_path: Path) -> None:
+    root = site({ARTICLE: GOOD.replace("title: Un titre", "title: 1984")})
+    assert run(root, "build", "--output", str(tmp_path / "out")) == 0
+    assert soup(tmp_path / "out" / "a" / "index.html").h1.get_text() == "1984"
+
+
+@pytest.mark.parametrize("value", ["/a b/", "https://exemple.fr/pr-1/", "/../", '/pr"1/', "//cdn/"])
+def test_base_path_must_be_a_path(value: str, site: Callable[..., Path], tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({ARTICLE: GOOD})
+    assert run(root, "build", "--output", str(tmp_path / "out"), "--base-path", value) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("feuillet: --base-path expects a path such as /pr-12/")
+    assert f"'{value}'" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_root_with_an_equals_sign(site: Callable[..., Path], tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({ARTICLE: GOOD})
+    assert main([f"--root={root}", "build", "--output", str(tmp_path / "out")]) == 0
+    assert main([f"--root={root}", "--output", str(tmp_path / "out2")]) == 0
+    assert (tmp_path / "out" / "a" / "index.html").is_file()
+    assert (tmp_path / "out2" / "a" / "index.html").is_file()
