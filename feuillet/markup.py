@@ -44,15 +44,34 @@ _TEXT_BLOCKS = frozenset(
 _PLACEHOLDER_RE = re.compile("(\x02wzxhzdk:\\d+\x03)")
 
 
+# An explicit id on an ATX heading line: "### Titre {#mon-id}" (attr_list's syntax).
+_EXPLICIT_ID_RE = re.compile(r"^#{1,6}[ \t].*?\{[ \t]*#([^\s}]+)[^}]*\}[ \t]*$", re.MULTILINE)
+
+
+def explicit_ids(markdown_text: str) -> set[str]:
+    """The ids an editor wrote on headings (``{#id}``), to claim before any derived one."""
+    return set(_EXPLICIT_ID_RE.findall(markdown_text)) if "{" in markdown_text else set()
+
+
 @dataclass
 class Anchors:
-    """The ids already used on one page, so headings of later blocks get unique ones."""
+    """The ids already used on one page, so headings of later blocks get unique ones.
+
+    ``reserved`` holds the page's explicit ids: a derived id never takes one of them (the rule
+    of ``slugs.unique_slugs``), so an editor's ``{#a-2}`` stays ``a-2`` even when an earlier
+    heading derives ``a`` twice.
+    """
 
     taken: set[str] = field(default_factory=set)
+    reserved: set[str] = field(default_factory=set)
 
-    def claim(self, wanted: str) -> str:
+    def reset(self, reserved: set[str] | None = None) -> None:
+        self.taken.clear()
+        self.reserved = reserved or set()
+
+    def claim(self, wanted: str, explicit: bool = False) -> str:
         candidate, number = wanted, 1
-        while candidate in self.taken:
+        while candidate in self.taken or (not explicit and candidate in self.reserved):
             number += 1
             candidate = f"{wanted}-{number}"
         self.taken.add(candidate)
@@ -71,7 +90,10 @@ class _AnchorProcessor(Treeprocessor):
             if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 explicit = element.get("id")
                 text = "".join(element.itertext())
-                element.set("id", self.anchors.claim(explicit or slugify(text)))
+                if explicit:
+                    element.set("id", self.anchors.claim(explicit, explicit=True))
+                else:
+                    element.set("id", self.anchors.claim(slugify(text)))
 
 
 @dataclass

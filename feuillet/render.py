@@ -109,12 +109,25 @@ def _template_error(error: Exception) -> SourceError:
     if isinstance(error, jinja2.TemplateSyntaxError):
         return SourceError(error.filename or error.name or "templates", error.lineno or 0,
                            "template", f"syntax error: {error.message}")
-    if isinstance(error, jinja2.TemplateNotFound):
-        return SourceError(TEMPLATE_DIR, 0, "template", f"template not found: {error.name}")
     frames = [
         frame for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename.startswith(TEMPLATE_DIR + "/")
     ]
+    if isinstance(error, RecursionError):
+        cycle: list[str] = []
+        for frame in frames:
+            if frame.filename in cycle:
+                break
+            cycle.append(frame.filename)
+        names = " → ".join(PurePosixPath(name).name for name in [*cycle, cycle[0]]) if cycle else "?"
+        where = frames[0] if frames else None
+        return SourceError(where.filename if where else TEMPLATE_DIR, (where.lineno or 0) if where else 0,
+                           "template", f"a template includes itself: {names}")
+    if isinstance(error, jinja2.TemplateNotFound):
+        message = f"template not found: {error.name}"
+        if frames:  # an include or an extends: name the template that asked for it
+            return SourceError(frames[-1].filename, frames[-1].lineno or 0, "template", message)
+        return SourceError(TEMPLATE_DIR, 0, "template", message)
     if frames:
         frame = frames[-1]
         return SourceError(frame.filename, frame.lineno or 0, "template", str(error))
@@ -127,5 +140,6 @@ def render_page(
     """One page's bytes, or the template's error (file and line) and no bytes."""
     try:
         return env.get_template(name).render(context).encode("utf-8"), []
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, LookupError) as error:
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, LookupError,
+            RecursionError) as error:
         return b"", [_template_error(error)]

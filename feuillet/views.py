@@ -15,7 +15,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from feuillet import i18n
-from feuillet.markup import Renderer
+from feuillet.markup import Renderer, explicit_ids
 from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
@@ -213,11 +213,18 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
     ``renderer`` must typeset as the article asks (``typography_of``); its anchors are reset here.
     """
     typography = renderer.typography
-    renderer.anchors.taken.clear()
+    reserved = {section.anchor for section in article.sections if section.anchor}
+    for section in article.sections:
+        for block in section.blocks:
+            if isinstance(block, Prose):
+                reserved |= explicit_ids(block.markdown)
+    renderer.anchors.reset(reserved)
     sections = []
     for section in article.sections:
-        wanted = section.anchor or (slugify(section.title) if section.title else None)
-        section_id = renderer.anchors.claim(wanted) if wanted else None
+        if section.anchor:
+            section_id: str | None = renderer.anchors.claim(section.anchor, explicit=True)
+        else:
+            section_id = renderer.anchors.claim(slugify(section.title)) if section.title else None
         sections.append(
             SectionView(
                 title=text(section.title, typography) if section.title else None,
@@ -263,7 +270,7 @@ def _plain_text(markdown_text: str, renderer: Renderer) -> str:
 
 
 def page_view(page: Page, renderer: Renderer) -> PageView:
-    renderer.anchors.taken.clear()
+    renderer.anchors.reset(explicit_ids(page.body))
     body = Markup(renderer.block(page.body))
     if page.description:
         description = _plain_text(page.description, renderer)

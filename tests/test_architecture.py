@@ -14,10 +14,22 @@ OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "ba
           "feedgen": {"publish"}, "PIL": {"social"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
 PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
-        "cache": set()}
+        "cache": set(), "sanitise": set()}
 # stages that must not depend on each other: both stand on the Jinja-free views
 APART = [("render", "publish"), ("publish", "render"), ("views", "render"), ("views", "publish"),
          ("views", "outputs"), ("plan", "render"), ("plan", "pipeline"), ("outputs", "pipeline")]
+
+
+# The three stages of the pipeline; a stage module imports no module of another stage (they
+# meet in the model), only the helpers; the orchestrators put them together.
+STAGES = {
+    "load": {"sources", "fields", "body", "content", "config"},
+    "render": {"markup", "views", "render", "publish", "social", "outputs", "plan"},
+    "write": {"write"},
+}
+HELPERS = {"errors", "model", "slugs", "typography", "sanitise", "i18n", "cache", "related", "project",
+           "proofread", "__init__"}
+ORCHESTRATORS = {"pipeline", "cli", "serve", "stamp"}
 
 
 def imports(module: Path) -> set[str]:
@@ -65,3 +77,25 @@ def test_only_the_cli_prints() -> None:
         calls = [node for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"print", "exit"}]
         assert not calls, f"{module.stem} prints or exits"
+
+
+def test_every_module_has_a_place() -> None:
+    placed = set().union(*STAGES.values()) | HELPERS | ORCHESTRATORS
+    assert {module.stem for module in PACKAGE.glob("*.py")} == placed
+
+
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_stage_modules_do_not_import_other_stages(stage: str) -> None:
+    others = set().union(*(modules for name, modules in STAGES.items() if name != stage))
+    for stem in sorted(STAGES[stage]):
+        for name in imports(PACKAGE / f"{stem}.py"):
+            if name.startswith("feuillet."):
+                imported = name.split(".")[1]
+                assert imported not in others, f"{stem} ({stage}) imports {imported}"
+                assert imported not in ORCHESTRATORS, f"{stem} ({stage}) imports {imported}"
+
+
+def test_from_package_imports_are_seen(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("from feuillet import render, views\nimport feuillet.publish\n", encoding="utf-8")
+    assert {"feuillet.render", "feuillet.views", "feuillet.publish"} <= imports(module)

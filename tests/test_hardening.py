@@ -102,3 +102,54 @@ def test_root_with_an_equals_sign(site: Callable[..., Path], tmp_path: Path,
     assert main([f"--root={root}", "--output", str(tmp_path / "out2")]) == 0
     assert (tmp_path / "out" / "a" / "index.html").is_file()
     assert (tmp_path / "out2" / "a" / "index.html").is_file()
+
+
+def test_explicit_heading_ids_are_claimed_before_derived_ones(site: Callable[..., Path], tmp_path: Path) -> None:
+    body = ("---\ntitle: B\ndate: 2024-06-19\n---\n"
+            "## Contexte\n\n### A\n\nUn.\n\n### A\n\nDeux.\n\n### Autre {#a-2}\n\nTrois.\n\n"
+            "## Analyse {#contexte}\n\nQuatre.\n")
+    root = site({MD: body})
+    assert run(root, "build", "--output", str(tmp_path / "out")) == 0
+    page = soup(tmp_path / "out" / "b" / "index.html")
+    ids = [(h.name, h.get_text(strip=True), h["id"]) for h in page.select("article h2[id], article h3[id]")
+           if h["id"] not in ("toc-title", "read-also-title")]
+    assert ids == [("h2", "Contexte", "contexte-2"), ("h3", "A", "a"), ("h3", "A", "a-3"),
+                   ("h3", "Autre", "a-2"), ("h2", "Analyse", "contexte")]
+
+
+def _with_template(site: Callable[..., Path], name: str, text: str) -> Path:
+    root = site({ARTICLE: GOOD})
+    (root / "templates" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_template_that_includes_itself(site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    root = _with_template(site, "404.html", '<p>x</p>\n{% include "404.html" %}\n')
+    assert run(root, "check") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["templates/404.html:2: template: a template includes itself: 404.html → 404.html",
+                   "feuillet: 1 problem; nothing was written"]
+
+
+def test_a_missing_include_names_the_including_template(site: Callable[..., Path],
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    root = _with_template(site, "404.html", '<p>x</p>\n\n{% include "partials/manque.html" %}\n')
+    assert run(root, "check") == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "templates/404.html:3: template: template not found: partials/manque.html")
+
+
+def test_an_unexpected_exception_is_a_short_internal_error(site: Callable[..., Path],
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import feuillet.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.delenv("FEUILLET_DEBUG", raising=False)
+    monkeypatch.setattr(feuillet.pipeline, "load_site", broken)
+    root = site({ARTICLE: GOOD})
+    assert run(root, "check") == 70
+    assert capsys.readouterr().err.splitlines() == [
+        "feuillet: internal error: ZeroDivisionError: division by zero (set FEUILLET_DEBUG=1 to see where)"]
