@@ -129,6 +129,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         typography=metadata["typography"],
         image=metadata["image"],
         source=path,
+        standfirst_line=mapping.key_lines.get("standfirst", 0),
     )
 
 
@@ -299,8 +300,9 @@ def load_page(text: str, path: str, problems: Problems) -> Page | None:
         return None
     body = document.body.strip()
     leading = len(document.body) - len(document.body.lstrip())
-    _warn_html(body, document.body_line + document.body.count("\n", 0, leading), "body", reader)
-    return Page(slug, values["title"], body, values["description"], values["typography"], path)
+    line = document.body_line + document.body.count("\n", 0, leading)
+    _warn_html(body, line, "body", reader)
+    return Page(slug, values["title"], body, values["description"], values["typography"], path, line)
 
 
 def check_unique_slugs(articles: Sequence[Article], pages: Sequence[Page]) -> list[SourceError]:

@@ -28,6 +28,7 @@ from feuillet.typography import superscript_runs, typeset_runs
 #   UNWRAP (1) runs last so inline rendering drops the single <p> wrapper.
 ANCHORS_PRIORITY = 7
 TYPOGRAPHY_PRIORITY = 6
+LINKS_PRIORITY = 5  # after the ids are final
 UNWRAP_PRIORITY = 1
 # Postprocessors: raw HTML is put back at 30; the allow-list (feuillet.sanitise) runs after all.
 SANITISE_PRIORITY = 0
@@ -251,12 +252,56 @@ class _SanitisePostprocessor(Postprocessor):
         return clean(text)
 
 
+@dataclass
+class Found:
+    """What one conversion links to and which ids it defines, for the site's link check."""
+
+    links: list[tuple[str, str]] = field(default_factory=list)  # (element, address): a href, img src
+    ids: list[str] = field(default_factory=list)
+
+
+class _LinkProcessor(Treeprocessor):
+    """Note every link, image and id of the converted text (raw HTML included)."""
+
+    def __init__(self, md: markdown.Markdown, found: Found) -> None:
+        super().__init__(md)
+        self.found = found
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            _note(self.found, element.tag if isinstance(element.tag, str) else "", element.attrib)
+        for raw in self.md.htmlStash.rawHtmlBlocks:
+            if isinstance(raw, str) and "<" in raw:
+                _RawLinks(self.found).feed(raw)
+
+
+def _note(found: Found, tag: str, attributes: dict[str, str] | dict[str, str | None]) -> None:
+    if attributes.get("id"):
+        found.ids.append(str(attributes["id"]))
+    attribute = "href" if tag == "a" else "src" if tag == "img" else None
+    value = attributes.get(attribute) if attribute else None
+    if value:
+        found.links.append((tag, value))
+
+
+class _RawLinks(HTMLParser):
+    def __init__(self, found: Found) -> None:
+        super().__init__()
+        self.found = found
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        _note(self.found, tag, dict(attrs))
+
+    handle_startendtag = handle_starttag
+
+
 class FeuilletExtension(Extension):
     """Anchors for subheads and French typography, registered at named priorities."""
 
-    def __init__(self, anchors: Anchors, typography: bool, inline: bool) -> None:
+    def __init__(self, anchors: Anchors, typography: bool, inline: bool, found: Found) -> None:
         super().__init__()
         self.anchors = anchors
+        self.found = found
         self.typography = typography
         self.inline = inline
 
@@ -268,6 +313,7 @@ class FeuilletExtension(Extension):
                                        TYPOGRAPHY_PRIORITY)
         if self.inline:
             md.treeprocessors.register(_UnwrapProcessor(md), "feuillet-unwrap", UNWRAP_PRIORITY)
+        md.treeprocessors.register(_LinkProcessor(md, self.found), "feuillet-links", LINKS_PRIORITY)
         md.postprocessors.register(_SanitisePostprocessor(md), "feuillet-sanitise", SANITISE_PRIORITY)
 
 
@@ -277,6 +323,14 @@ class Renderer:
 
     typography: bool
     anchors: Anchors = field(default_factory=Anchors)
+    found: Found = field(default_factory=Found)  # links and ids since the last ``take_found``
+
+    def take_found(self) -> Found:
+        """The links and ids of the conversions since the last call, and start afresh."""
+        taken = Found(list(self.found.links), list(self.found.ids))
+        self.found.links.clear()
+        self.found.ids.clear()
+        return taken
 
     def __post_init__(self) -> None:
         self._block = self._make(inline=False)
@@ -284,7 +338,7 @@ class Renderer:
 
     def _make(self, inline: bool) -> markdown.Markdown:
         return markdown.Markdown(
-            extensions=[*_EXTENSIONS, FeuilletExtension(self.anchors, self.typography, inline)],
+            extensions=[*_EXTENSIONS, FeuilletExtension(self.anchors, self.typography, inline, self.found)],
             output_format="html",
         )
 

@@ -105,6 +105,7 @@ class Article:
     typography: bool | None = None
     image: str | None = None
     source: str = field(default="", compare=False)
+    standfirst_line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class Page:
     description: str | None = None
     typography: bool | None = None
     source: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)  # the file line where the body starts
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from feuillet.render import environment, render_page
 from feuillet.views import (
     ArticleSummary,
     ArticleView,
+    Outline,
     PageLink,
     PageView,
     SiteFacts,
@@ -145,6 +146,7 @@ class Made:
 class ViewMade:
     view: bytes
     summary: ArticleSummary
+    outline: Outline | None
 
 
 class Workshop:
@@ -167,7 +169,7 @@ class Workshop:
     def view(self, task: ViewTask) -> ViewMade:
         config = self.facts.config
         view = article_view(task.article, config, self.renderer(typography_of(task.article, config)))
-        return ViewMade(pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL), summary(view))
+        return ViewMade(pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL), summary(view), view.outline)
 
     def make(self, task: Task, path: str) -> Made:
         facts = self.facts

@@ -10,6 +10,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -28,6 +29,7 @@ from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_config
 from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
 from feuillet.errors import BuildFailed, Problems, SourceError, as_errors
+from feuillet.links import check_links
 from feuillet.model import Article, BinaryFile, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import (
     MIN_TASKS_PER_WORKER,
@@ -44,7 +46,7 @@ from feuillet.project import BuildOptions, BuildReport, Progress, Project
 from feuillet.proofread import typography_warnings
 from feuillet.render import catalog_for, fingerprint
 from feuillet.sources import read_text
-from feuillet.views import ArticleSummary, PageView, SiteFacts, page_view, typography_of
+from feuillet.views import ArticleSummary, Outline, PageView, SiteFacts, page_view, typography_of
 from feuillet.write import InPlace, Staging, check_destination, folder_files, remove_in_background
 
 if TYPE_CHECKING:
@@ -131,6 +133,11 @@ def _load_config(project: Project, problems: Problems) -> SiteConfig:
     return config
 
 
+# What the plan and the link check know of an article without its view: its summary, the
+# digest of that summary (what listings depend on) and its outline (ids and links).
+Summarised = tuple[ArticleSummary, str, Outline | None]
+
+
 @dataclass(frozen=True)
 class Remembered:
     """An article kept in a long-running process, with what decides whether it is still good."""
@@ -152,7 +159,7 @@ class Memory:
     """
 
     sources: dict[str, Remembered] = field(default_factory=dict)  # source path → its article
-    summaries: dict[str, tuple[ArticleSummary, str]] = field(default_factory=dict)  # view key →
+    summaries: dict[str, Summarised] = field(default_factory=dict)  # view key →
     manifest: dict[str, ManifestRow] = field(default_factory=dict)  # the folder it updates in place
     workshop: tuple[str, Workshop] | None = None  # compiled templates, by digest of their inputs
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None  # « Lire aussi », by its key
@@ -342,7 +349,7 @@ class Views:
 
     cache: Cache
     keys: dict[str, str]  # slug → view key
-    summaries: dict[str, tuple[ArticleSummary, str]]  # view key → summary and its digest
+    summaries: dict[str, Summarised]  # view key → summary, its digest, the article's outline
     made: dict[str, bytes]  # view key → pickled view made by this build
     articles: Sequence[Article]
     workshop: Callable[[], Workshop]
@@ -384,7 +391,7 @@ def make_views(
     found = cache.get_many(["summary:" + key for key in keys.values() if key not in summaries])
     for name, payload in found.items():
         value = caching.load(payload)
-        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], ArticleSummary):
+        if isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], ArticleSummary):
             summaries[name.removeprefix("summary:")] = value
     missing = [article for article in site.articles if keys[article.slug] not in summaries]
     if missing:
@@ -395,9 +402,9 @@ def make_views(
             assert isinstance(result, ViewMade)
             key = keys[article.slug]
             summary_key = digest(result.summary)
-            summaries[key] = (result.summary, summary_key)
+            summaries[key] = (result.summary, summary_key, result.outline)
             stored["view:" + key] = result.view
-            stored["summary:" + key] = caching.dump((result.summary, summary_key))
+            stored["summary:" + key] = caching.dump(summaries[key])
             if len(stored) >= 400:
                 cache.put_raw(stored)
                 stored = {}
@@ -435,8 +442,8 @@ def _related(site: Site, cache: Cache, salt: str, memory: Memory | None = None
     return result
 
 
-def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, runner: Runner, cache: Cache,
-              salt: str, theme: Theme, memory: Memory | None = None) -> list[Step]:
+def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageView], runner: Runner,
+              cache: Cache, salt: str, theme: Theme, memory: Memory | None = None) -> list[Step]:
     site = loaded.site
     font = next((f.content for f in site.static if f.path == publish.SOCIAL_FONT), None)
     entries = [
@@ -449,7 +456,7 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, runner: Runner, ca
         theme=digest(theme),
         entries=entries,
         related=_related(site, cache, salt, memory),
-        pages=_page_views(site, runner),
+        pages=pages,
         static=site.static,
         font=hashlib.sha256(font).hexdigest() if facts.cards and font else None,
         card_engine=social.engine() if facts.cards else "",
@@ -457,6 +464,19 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, runner: Runner, ca
     steps = make_plan(inputs, views.summary, views.view)
     _check_paths(steps, site)
     return steps
+
+
+_TEMPLATE_ID_RE = re.compile(r"""\bid=["']([^"'{}\s]+)["']""")
+
+
+def _link_warnings(site: Site, views: Views, pages: list[PageView], steps: Sequence[Step]
+                   ) -> list[SourceError]:
+    """Links and images of the content that lead nowhere (see ``feuillet.links``)."""
+    outlines = [views.summaries[key][2] for key in views.keys.values()]
+    outlines += [page.outline for page in pages]
+    files = {path for step in steps for path in step.paths}
+    template_ids = {match for template in site.templates for match in _TEMPLATE_ID_RE.findall(template.text)}
+    return check_links([o for o in outlines if o is not None], files, site.config.url, template_ids)
 
 
 def _check_paths(steps: Sequence[Step], site: Site) -> None:
@@ -624,8 +644,6 @@ def make(
         in_place = output is not None and memory is None and options.cache
         current = stamp.stamp(project, options, salt) if in_place else None
         loaded = load_site(project, options.drafts, store, memory, options.jobs or default_jobs())
-        if options.strict and loaded.warnings:
-            raise BuildFailed(as_errors(loaded.warnings))
         # What was just loaded lives as long as the build: keep the cyclic garbage collector
         # from scanning it again and again (at 10,000 articles each full pass costs ~0.1 s).
         gc.freeze()
@@ -650,7 +668,11 @@ def make(
             mark = lap("load", started)
             views = make_views(loaded, runner, store, salt, progress, memory)
             mark = lap("views", mark)
-            steps = plan_site(loaded, facts, views, runner, store, salt, theme, memory)
+            pages = _page_views(site, runner)
+            steps = plan_site(loaded, facts, views, pages, runner, store, salt, theme, memory)
+            warnings = loaded.warnings + _link_warnings(site, views, pages, steps)
+            if options.strict and warnings:
+                raise BuildFailed(as_errors(warnings))
             mark = lap("plan", mark)
             if memory is not None:
                 rows = memory.manifest
@@ -691,7 +713,7 @@ def make(
             assert output is not None
             recorded = stamp.Recorded(current, len(site.articles), len(site.pages), len(result.rows),
                                       base_path, tuple(sorted(css.items())),
-                                      tuple(loaded.warnings)) if current else None
+                                      tuple(warnings)) if current else None
             stamp.record(store, output, recorded)
         lap("write", mark)
         report = BuildReport(
@@ -702,7 +724,7 @@ def make(
             timings=tuple(timings),
             notes=tuple(loaded.notes),
             written=result.written if output is not None else 0,
-            warnings=tuple(loaded.warnings),
+            warnings=tuple(sorted(set(warnings))),
         )
         return Built(report, base_path, css, report.written)
 

@@ -76,6 +76,25 @@ class MomentView:
 
 
 @dataclass(frozen=True)
+class Link:
+    """An address written in content, where it was written: what the link check reads."""
+
+    line: int
+    element: str  # "a" (a link) or "img" (an image)
+    address: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What a page of content defines (ids) and points at (links), for the site's link check."""
+
+    source: str  # the source file, as messages name it
+    path: str  # the page's site path, ``'slug/'``
+    ids: frozenset[str]
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class ArticleView:
     slug: str
     path: str  # the article's site path, ``'slug/'``
@@ -90,6 +109,7 @@ class ArticleView:
     tags: tuple[Text, ...]
     sections: tuple[SectionView, ...]
     model: Article
+    outline: Outline | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,7 @@ class PageView:
     title: Text
     description: str
     body: Markup
+    outline: Outline | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +216,23 @@ def _block_view(block: Block, renderer: Renderer, typography: bool) -> BlockView
     raise TypeError(f"no view for block {type(block).__name__}")  # a new kind needs a view
 
 
+def _block_source(block: Block) -> str:
+    if isinstance(block, Prose):
+        return block.markdown
+    if isinstance(block, Quote):
+        return block.text
+    return "\n".join(block.items)
+
+
+def _links(found: list[tuple[str, str]], source: str, line: int) -> list[Link]:
+    """Each link at the line of ``source`` (which starts at ``line``) where its address is written."""
+    links = []
+    for element, address in found:
+        at = source.find(address)
+        links.append(Link(line + source.count("\n", 0, at) if at >= 0 else line, element, address))
+    return links
+
+
 def _block_words(block: Block) -> str:
     if isinstance(block, Prose):
         return block.markdown
@@ -219,20 +257,35 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
             if isinstance(block, Prose):
                 reserved |= explicit_ids(block.markdown)
     renderer.anchors.reset(reserved)
+    renderer.take_found()
     sections = []
+    links: list[Link] = []
+    ids: set[str] = set()
     for section in article.sections:
         if section.anchor:
             section_id: str | None = renderer.anchors.claim(section.anchor, explicit=True)
         else:
             section_id = renderer.anchors.claim(slugify(section.title)) if section.title else None
+        if section_id:
+            ids.add(section_id)
+        blocks = []
+        for block in section.blocks:
+            blocks.append(_block_view(block, renderer, typography))
+            found = renderer.take_found()
+            ids.update(found.ids)
+            links += _links(found.links, _block_source(block), block.line)
+            if isinstance(block, Quote) and block.url:
+                links.append(Link(block.line, "a", block.url))
         sections.append(
             SectionView(
                 title=text(section.title, typography) if section.title else None,
                 id=section_id,
-                blocks=tuple(_block_view(block, renderer, typography) for block in section.blocks),
+                blocks=tuple(blocks),
             )
         )
     standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
+    found = renderer.take_found()
+    links += _links(found.links, article.standfirst or "", article.standfirst_line)
     words = " ".join(
         [article.standfirst or ""]
         + [section.title or "" for section in article.sections]
@@ -256,6 +309,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
         tags=tuple(text(tag, typography) for tag in article.tags),
         sections=tuple(sections),
         model=article,
+        outline=Outline(article.source, article.slug + "/", frozenset(ids), tuple(links)),
     )
 
 
@@ -271,12 +325,17 @@ def _plain_text(markdown_text: str, renderer: Renderer) -> str:
 
 def page_view(page: Page, renderer: Renderer) -> PageView:
     renderer.anchors.reset(explicit_ids(page.body))
+    renderer.take_found()
     body = Markup(renderer.block(page.body))
+    found = renderer.take_found()
+    outline = Outline(page.source, page.slug + "/", frozenset(found.ids),
+                      tuple(_links(found.links, page.body, page.line)))
     if page.description:
         description = _plain_text(page.description, renderer)
     else:
         description = truncate(body.striptags(), 200)
-    return PageView(page.slug, page.slug + "/", text(page.title, renderer.typography), description, body)
+    return PageView(page.slug, page.slug + "/", text(page.title, renderer.typography), description, body,
+                    outline)
 
 
 def page_link(view: PageView) -> PageLink:

@@ -155,6 +155,8 @@ HOSTILE_ARTICLE = (
     "> Une citation sans auteur.\n"
 )
 WARNINGS = [
+    "content/articles/a.md:4: image: warning: the image x.png is not a file of the site (images go "
+    "under static/)",
     "content/articles/a.md:4: standfirst: warning: " + SCHEME_MESSAGE.format("javascript"),
     "content/articles/a.md:4: standfirst: warning: removed the onerror attribute of <img>: "
     "event handlers are not allowed",
@@ -175,7 +177,7 @@ def test_hostile_html_is_removed_from_pages_and_feed(site: Callable[..., Path], 
     assert run(root, "build", "--output", str(out)) == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines()[: len(WARNINGS)] == WARNINGS
-    assert captured.out.strip().endswith(", 6 warnings")
+    assert captured.out.strip().endswith(", 7 warnings")
     page = soup(out / "a" / "index.html")
     body = page.find("article")
     assert not body.find_all(["script", "iframe"]) or all(s.get("src") for s in page.find_all("script"))
@@ -193,11 +195,11 @@ def test_strict_turns_warnings_into_errors(site: Callable[..., Path], tmp_path: 
     assert run(root, "build", "--output", str(out), "--strict") == 1
     err = capsys.readouterr().err.splitlines()
     assert err[:-1] == [line.replace(": warning: ", ": ") for line in WARNINGS]
-    assert err[-1] == "feuillet: 6 problems; nothing was written"
+    assert err[-1] == "feuillet: 7 problems; nothing was written"
     assert not out.exists()
     assert run(root, "check", "--strict") == 1
     assert run(root, "check") == 0
-    assert capsys.readouterr().out.strip().endswith("6 warnings in 1 article(s) and 0 page(s)")
+    assert capsys.readouterr().out.strip().endswith("7 warnings in 1 article(s) and 0 page(s)")
 
 
 def test_warnings_outlive_the_cache_and_the_no_op_build(site: Callable[..., Path], tmp_path: Path,
@@ -208,7 +210,7 @@ def test_warnings_outlive_the_cache_and_the_no_op_build(site: Callable[..., Path
         assert run(root, "build", "--output", str(out)) == 0
         assert capsys.readouterr().err.splitlines()[: len(WARNINGS)] == WARNINGS
     assert run(root, "build", "--output", str(out), "--strict") == 1
-    assert capsys.readouterr().err.splitlines()[-1] == "feuillet: 6 problems; nothing was written"
+    assert capsys.readouterr().err.splitlines()[-1] == "feuillet: 7 problems; nothing was written"
 
 
 def test_pages_are_sanitised_and_audited(site: Callable[..., Path], tmp_path: Path,
