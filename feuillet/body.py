@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from feuillet.errors import message
 from feuillet.model import Block, ItemList, Prose, Quote
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -59,10 +60,10 @@ def split_sections(text: str, first_line: int) -> tuple[list[RawSection], list[B
             title, anchor = _heading_anchor(match.group(1))
             heading_line, start, current = number, number + 1, []
             if not title:
-                issues.append(BodyIssue(number, "a section heading has no text"))
+                issues.append(BodyIssue(number, message("a section heading has no text")))
         elif _TITLE_RE.match(line):
             issues.append(
-                BodyIssue(number, "a level-1 heading in the body: the title comes from 'title'")
+                BodyIssue(number, message("a level-1 heading in the body: the title comes from 'title'"))
             )
     chunks.append((title, anchor, heading_line, current, start))
     # _outside_fences yields line numbers; rebuild each chunk's lines from the numbers it covers.

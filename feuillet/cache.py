@@ -21,6 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from feuillet.errors import message
+
 FILE_NAME = "feuillet.sqlite"
 FORMAT = "1"  # bump when the tables below change
 # Libraries whose version can change the bytes of an output.
@@ -139,12 +141,14 @@ class Cache:
             if rows.get("salt") == self.salt:
                 return db
             if rows:
-                self.notes.append("cache made by another version of feuillet or its libraries: rebuilt")
+                self.notes.append(message(
+                    "cache made by another version of feuillet or its libraries: rebuilt"))
             db.close()
         except sqlite3.DatabaseError:
-            self.notes.append(f"cache file {self.path.name} was unreadable: rebuilt")
+            self.notes.append(message("cache file {name} was unreadable: rebuilt", name=self.path.name))
         except OSError as error:
-            self.notes.append(f"cache unusable ({error.strerror}): building without it")
+            self.notes.append(message("cache unusable ({reason}): building without it",
+                                      reason=error.strerror))
             return self._fresh(":memory:")
         return self._reset()
 
@@ -155,7 +159,7 @@ class Cache:
         try:
             return self._fresh(str(self.path))
         except (sqlite3.DatabaseError, OSError) as error:
-            self.notes.append(f"cache unusable ({error}): building without it")
+            self.notes.append(message("cache unusable ({reason}): building without it", reason=str(error)))
             return self._fresh(":memory:")
 
     def _fresh(self, where: str) -> sqlite3.Connection:
@@ -171,7 +175,7 @@ class Cache:
         try:
             return self.db.execute(query, parameters).fetchall()
         except sqlite3.DatabaseError:
-            self.notes.append("cache file damaged during the build: continuing without it")
+            self.notes.append(message("cache file damaged during the build: continuing without it"))
             self.path = None
             self.db = self._fresh(":memory:")
             return self.db.execute(query, parameters).fetchall()
@@ -260,7 +264,7 @@ class Cache:
                 self.db.execute("BEGIN")
                 self.db.executemany(query, rows)
         except sqlite3.DatabaseError:
-            self.notes.append("cache file could not be written: continuing without it")
+            self.notes.append(message("cache file could not be written: continuing without it"))
             self.path = None
             self.db = self._fresh(":memory:")
 

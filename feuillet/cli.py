@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from feuillet import __version__, stamp
-from feuillet.errors import BuildFailed, as_errors
+from feuillet.errors import BuildFailed, SourceError, Translate, as_errors, message, say
+from feuillet.messages import editor_language, translator
 from feuillet.project import BuildOptions, Project
 from feuillet.write import UnsafeOutput, check_destination
 
@@ -23,6 +24,7 @@ from feuillet.write import UnsafeOutput, check_destination
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("build", "check", "new", "schema", "serve")
+GLOBAL_OPTIONS = ("--root", "--lang")  # options before the command, each with a value
 
 
 def schemas() -> dict[str, Callable[[], dict[str, object]]]:
@@ -43,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"feuillet {__version__}")
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: .)")
+    parser.add_argument("--lang", choices=("fr", "en"), default=None,
+                        help="language of feuillet's messages (default: LANG, else the site's language)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build the site (the default command)")
     build_parser.add_argument("--output", "-o", type=Path, default=None,
@@ -89,31 +93,42 @@ def _arguments(argv: Sequence[str]) -> list[str]:
     """``feuillet --output x`` means ``feuillet build --output x``: build is the default."""
     arguments = list(argv)
     index = 0
-    while index < len(arguments) and (arguments[index] == "--root" or arguments[index].startswith("--root=")):
-        index += 1 if arguments[index].startswith("--root=") else 2
+    while index < len(arguments) and arguments[index].split("=")[0] in GLOBAL_OPTIONS:
+        index += 1 if "=" in arguments[index] else 2
     head = arguments[index] if index < len(arguments) else None
     if head not in COMMANDS and head not in ("-h", "--help", "--version"):
         arguments.insert(index, "build")
     return arguments
 
 
-def _report(error: BuildFailed) -> int:
-    for problem in sorted(error.errors + error.warnings):
-        print(problem, file=sys.stderr)
-    count = len(error.errors)
-    warnings = f", {_warnings(len(error.warnings))}" if error.warnings else ""
-    print(f"feuillet: {count} problem{'s' if count != 1 else ''}{warnings}; nothing was written",
-          file=sys.stderr)
-    return EXIT_CONTENT
+class Speaker:
+    """Prints feuillet's lines in the editor's language (see ``feuillet.messages``)."""
+
+    def __init__(self, translate: Translate) -> None:
+        self.translate = translate
+
+    def __call__(self, text: str, stream: TextIO | None = None, flush: bool = False) -> None:
+        """One line ``feuillet: …`` (standard output unless ``stream``)."""
+        print(f"feuillet: {say(text, self.translate)}", file=stream or sys.stdout, flush=flush)
+
+    def problems(self, problems: Sequence[SourceError]) -> None:
+        for problem in problems:
+            print(problem.render(self.translate), file=sys.stderr)
+
+    def report(self, error: BuildFailed) -> int:
+        self.problems(sorted(error.errors + error.warnings))
+        count = len(error.errors)
+        problems = message("1 problem") if count == 1 else message("{count} problems", count=count)
+        if error.warnings:
+            self(message("{problems}, {warnings}; nothing was written", problems=problems,
+                         warnings=_warnings(len(error.warnings))), sys.stderr)
+        else:
+            self(message("{problems}; nothing was written", problems=problems), sys.stderr)
+        return EXIT_CONTENT
 
 
 def _warnings(count: int) -> str:
-    return f"{count} warning{'s' if count != 1 else ''}"
-
-
-def _print_warnings(warnings: Sequence[object]) -> None:
-    for warning in warnings:
-        print(warning, file=sys.stderr)
+    return message("1 warning") if count == 1 else message("{count} warnings", count=count)
 
 
 def main(argv: Sequence[str] | None = None, default_root: Path | None = None) -> int:
@@ -126,38 +141,43 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
     given_root = any(argument == "--root" or argument.startswith("--root=") for argument in arguments)
     root = options.root if given_root or default_root is None else default_root
     project = Project(root.resolve())
+    speak = Speaker(translator(editor_language(options.lang, os.environ, project.config)))
     try:
-        return _run(options, project)
+        return _run(options, project, speak)
     except BuildFailed as error:
-        return _report(error)
-    except (UnsafeOutput, OSError) as error:
-        print(f"feuillet: {error}", file=sys.stderr)
+        return speak.report(error)
+    except UnsafeOutput as error:
+        speak(error.args[0] if error.args else str(error), sys.stderr)
+        return EXIT_CONTENT
+    except OSError as error:
+        speak(str(error), sys.stderr)
         return EXIT_CONTENT
     except Exception as error:  # never show an editor a traceback; keep one for developers
         if os.environ.get("FEUILLET_DEBUG"):
             raise
-        print(f"feuillet: internal error: {type(error).__name__}: {error} "
-              "(set FEUILLET_DEBUG=1 to see where)", file=sys.stderr)
+        speak(message("internal error: {kind}: {error} (set FEUILLET_DEBUG=1 to see where)",
+                      kind=type(error).__name__, error=str(error)), sys.stderr)
         return 70
 
 
-def _run(options: argparse.Namespace, project: Project) -> int:
+def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     if getattr(options, "base_path", None) is not None:
         from feuillet.config import base_path_problem
 
         problem = base_path_problem(options.base_path)
         if problem:
-            print(f"feuillet: {problem}", file=sys.stderr)
+            speak(problem, sys.stderr)
             return EXIT_USAGE
     if options.command == "check":
         from feuillet.pipeline import check, typography_report
 
         checked = check(project, drafts=not options.no_drafts, strict=options.strict)
-        _print_warnings(checked.warnings)
+        speak.problems(checked.warnings)
         if options.typography:
-            _print_warnings(typography_report(project))
-        summary = _warnings(len(checked.warnings)) if checked.warnings else "no problems"
-        print(f"feuillet: {summary} in {checked.articles} article(s) and {checked.pages} page(s)")
+            speak.problems(typography_report(project))
+        summary = _warnings(len(checked.warnings)) if checked.warnings else message("no problems")
+        speak(message("{summary} in {articles} article(s) and {pages} page(s)", summary=summary,
+                      articles=checked.articles, pages=checked.pages))
         return EXIT_OK
     if options.command == "new":
         from feuillet.content import scaffold_article
@@ -165,11 +185,12 @@ def _run(options: argparse.Namespace, project: Project) -> int:
         slug, text = scaffold_article(options.title, date.today())
         target = project.root / "content" / "articles" / f"{slug}.yaml"
         if target.exists():
-            print(f"feuillet: {target.relative_to(project.root)} already exists", file=sys.stderr)
+            speak(message("{path} already exists", path=target.relative_to(project.root)), sys.stderr)
             return EXIT_CONTENT
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        print(f"feuillet: created {target.relative_to(project.root)} (a draft: set draft: false to publish)")
+        speak(message("created {path} (a draft: set draft: false to publish)",
+                      path=target.relative_to(project.root)))
         return EXIT_OK
     if options.command == "schema":
         folder = project.root / "schemas"
@@ -178,10 +199,10 @@ def _run(options: argparse.Namespace, project: Project) -> int:
         for name, schema in found.items():
             (folder / name).write_text(json.dumps(schema(), indent=2, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
-        print(f"feuillet: wrote {len(found)} schemas into schemas/")
+        speak(message("wrote {count} schemas into schemas/", count=len(found)))
         return EXIT_OK
     if options.command == "serve":
-        return _serve(options, project)
+        return _serve(options, project, speak)
     output = options.output if options.output is not None else project.root / "_site"
     build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache,
                                  detach=True, strict=options.strict)
@@ -198,20 +219,26 @@ def _run(options: argparse.Namespace, project: Project) -> int:
             progress.done()
     if options.strict and report.warnings:  # a build with nothing to do still says it is not clean
         raise BuildFailed(as_errors(list(report.warnings)))
-    _print_warnings(report.warnings)
+    speak.problems(report.warnings)
     for note in report.notes:
-        print(f"feuillet: {note}", file=sys.stderr)
+        speak(note, sys.stderr)
     if options.verbose:
         for stage, seconds in report.timings:
-            print(f"feuillet: timing {stage} {seconds:.3f} s")
+            speak(message("timing {stage} {seconds} s", stage=stage, seconds=f"{seconds:.3f}"))
     if options.quiet:
         return EXIT_OK
-    print(
-        f"feuillet: built {report.articles} article(s) and {report.pages} page(s), "
-        f"{report.files} files in {output} in {report.seconds:.2f} s"
-        + (f" ({report.written} written)" if report.written != report.files else "")
-        + (f", {_warnings(len(report.warnings))}" if report.warnings else "")
-    )
+    values = {"articles": report.articles, "pages": report.pages, "files": report.files,
+              "output": output, "seconds": f"{report.seconds:.2f}"}
+    if report.written != report.files:
+        built = message("built {articles} article(s) and {pages} page(s), {files} files in {output} in "
+                        "{seconds} s ({written} written)", written=report.written, **values)
+    else:
+        built = message("built {articles} article(s) and {pages} page(s), {files} files in {output} in "
+                        "{seconds} s", **values)
+    if report.warnings:
+        speak(message("{built}, {warnings}", built=built, warnings=_warnings(len(report.warnings))))
+    else:
+        speak(built)
     return EXIT_OK
 
 
@@ -247,15 +274,14 @@ class Progress:
             self.stream.flush()
 
 
-def _log(line: str) -> None:
-    print(f"feuillet: {line}", file=sys.stderr, flush=True)
-
-
-def _serve(options: argparse.Namespace, project: Project) -> int:
+def _serve(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     """Build, serve, and rebuild on every change until Ctrl-C; errors show in the browser too."""
     from feuillet.config import normalise_base_path
     from feuillet.pipeline import DevSite
     from feuillet.serve import DevServer, watch_and_rebuild
+
+    def log(line: str) -> None:
+        speak(line, sys.stderr, flush=True)
 
     dev = DevSite(project, BuildOptions(options.base_path, options.drafts))
     try:
@@ -263,25 +289,27 @@ def _serve(options: argparse.Namespace, project: Project) -> int:
         for line in snapshot.errors:
             print(line, file=sys.stderr)
         base_path = normalise_base_path(options.base_path) if options.base_path else dev.served_base_path
-        server = DevServer(snapshot, base_path, options.host, options.port, log=_log)
+        server = DevServer(snapshot, base_path, options.host, options.port, log=log)
         host, port = server.address
         if options.host not in ("127.0.0.1", "localhost", "::1"):
-            _log(f"listening on {host}: other machines of the network can reach this server")
+            log(message("listening on {host}: other machines of the network can reach this server",
+                        host=host))
         seconds = dev.last.seconds if dev.last else 0.0
-        print(f"feuillet: serving http://{'localhost' if host == '127.0.0.1' else host}:{port}{base_path} "
-              f"(built in {seconds:.2f} s; Ctrl-C to stop)", flush=True)
+        address = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}{base_path}"
+        speak(message("serving {address} (built in {seconds} s; Ctrl-C to stop)", address=address,
+                      seconds=f"{seconds:.2f}"), flush=True)
         server.start()
         stop = threading.Event()
         try:
-            watch_and_rebuild(server, dev.watched(), dev.rebuild, stop, _log)
+            watch_and_rebuild(server, dev.watched(), dev.rebuild, stop, log)
         except KeyboardInterrupt:
             stop.set()
         finally:
             server.stop()
-        print("feuillet: stopped", flush=True)
+        speak(message("stopped"), flush=True)
         return EXIT_OK
     except KeyboardInterrupt:
-        print("feuillet: stopped", flush=True)
+        speak(message("stopped"), flush=True)
         return EXIT_OK
     finally:
         dev.close()

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from feuillet.body import merge_prose, split_blocks, split_sections
-from feuillet.errors import Problems, SourceError
+from feuillet.errors import Problems, SourceError, message, template
 from feuillet.fields import Field, Reader, items, object_schema
 from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, Section, SiteConfig
 from feuillet.sanitise import audit
@@ -75,9 +75,8 @@ _BARE_QUOTE_RE = re.compile(r"(?:\A|\n[ \t]*\n)[ ]{0,3}>", re.MULTILINE)
 
 HEADLINE_LIMIT = 110  # characters of a title search engines show
 WARNINGS = {
-    "headline": "the headline is {length} characters long; search engines show about "
-                f"{HEADLINE_LIMIT}",
-    "unattributed": "a quote without attribution: end it with a line such as « — Nom, qualité »",
+    "headline": template("the headline is {length} characters long; search engines show about {limit}"),
+    "unattributed": template("a quote without attribution: end it with a line such as « — Nom, qualité »"),
 }
 
 
@@ -88,7 +87,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
     if path.endswith(".md"):
         document = split_front_matter(text)
         if document is None:
-            reader.error(1, "front matter", "a Markdown article starts with '---', its metadata, and '---'")
+            reader.error(1, "front matter",
+                         message("a Markdown article starts with '---', its metadata, and '---'"))
             return None
         data, error = load_yaml(document.front_matter, path, document.front_matter_line)
         if error:
@@ -138,7 +138,8 @@ def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Se
     """What the build goes on with but the editor should see (errors with ``--strict``)."""
     title = metadata["title"]
     if len(title) > HEADLINE_LIMIT:
-        reader.warn(mapping.key_lines["title"], "title", WARNINGS["headline"].format(length=len(title)))
+        reader.warn(mapping.key_lines["title"], "title",
+                    message(WARNINGS["headline"], length=len(title), limit=HEADLINE_LIMIT))
     if metadata["standfirst"]:
         _warn_html(metadata["standfirst"], mapping.key_lines["standfirst"], "standfirst", reader)
     for section in sections:
@@ -147,7 +148,7 @@ def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Se
                 _warn_html(block.markdown, block.line, body_key, reader)
                 for match in _BARE_QUOTE_RE.finditer(block.markdown):
                     at = block.line + block.markdown.count("\n", 0, match.end())
-                    reader.warn(at, body_key, WARNINGS["unattributed"])
+                    reader.warn(at, body_key, message(WARNINGS["unattributed"]))
             elif isinstance(block, Quote):
                 _warn_html(block.text, block.line, body_key, reader)
             else:
@@ -163,8 +164,9 @@ def _warn_html(markdown: str, line: int, key: str, reader: Reader) -> None:
 def _slug_from_path(path: str, reader: Reader) -> str:
     stem = PurePosixPath(path).stem
     if not is_safe_slug(stem):
-        reader.error(1, "slug", f"the file name '{stem}' is not a safe URL segment; rename the "
-                     f"file (for example {slugify(stem)}{PurePosixPath(path).suffix}) or set 'slug'")
+        reader.error(1, "slug", message(
+            "the file name '{stem}' is not a safe URL segment; rename the file (for example "
+            "{example}) or set 'slug'", stem=stem, example=slugify(stem) + PurePosixPath(path).suffix))
     return stem
 
 
@@ -174,7 +176,7 @@ def _sections_from_yaml(mapping: YMap, reader: Reader) -> list[Section]:
         return []
     line = mapping.key_lines["sections"]
     if not isinstance(raw, list) or not raw:
-        reader.error(line, "sections", "expected a list of sections, each with a title and blocks")
+        reader.error(line, "sections", message("expected a list of sections, each with a title and blocks"))
         return []
     sections = []
     for index, (item_line, item) in enumerate(items(raw)):
@@ -185,7 +187,7 @@ def _sections_from_yaml(mapping: YMap, reader: Reader) -> list[Section]:
         title = reader.value(data, SECTION_FIELDS[0], key)
         anchor = reader.value(data, SECTION_FIELDS[1], key)
         if title is None and index > 0 and "title" not in data:
-            reader.error(data.line, f"{key}.title", "only the first section may have no title")
+            reader.error(data.line, f"{key}.title", message("only the first section may have no title"))
         blocks = _blocks_from_yaml(data, key, reader)
         if blocks:
             sections.append(Section(title, tuple(blocks), anchor, data.line))
@@ -198,7 +200,7 @@ def _blocks_from_yaml(data: YMap, key: str, reader: Reader) -> list[Block]:
     raw = data["blocks"]
     line = data.key_lines["blocks"]
     if raw is None or raw == []:
-        reader.error(line, f"{key}.blocks", "empty section: add prose, a quote or a list")
+        reader.error(line, f"{key}.blocks", message("empty section: add prose, a quote or a list"))
         return []
     if not isinstance(raw, list):
         raw_items: list[tuple[int, Any]] = [(line, raw)]
@@ -218,36 +220,35 @@ def _blocks_from_yaml(data: YMap, key: str, reader: Reader) -> list[Block]:
 
 def _prose_blocks(text: str, line: int, key: str, reader: Reader) -> list[Block]:
     if not text.strip():
-        reader.error(line, key, "empty block: remove it or write some text")
+        reader.error(line, key, message("empty block: remove it or write some text"))
         return []
     # A literal block scalar ("|") starts on the line after its indicator.
     first = line + 1 if "\n" in text.rstrip("\n") else line
     for match in _HEADING_RE.finditer(text):
         level = len(match.group(1))
         at = first + text.count("\n", 0, match.start())
-        message = (
-            "a '## ' heading inside a block: start a new section with a title instead"
-            if level == 2
-            else "a level-1 heading inside a block: the title comes from 'title'"
-        )
-        reader.error(at, key, message)
+        if level == 2:
+            reader.error(at, key, message("a '## ' heading inside a block: start a new section with a "
+                                          "title instead"))
+        else:
+            reader.error(at, key, message("a level-1 heading inside a block: the title comes from 'title'"))
     return split_blocks(text, first)
 
 
 def _structured_block(item: Any, line: int, key: str, reader: Reader) -> Block | None:
     if not isinstance(item, YMap):
-        reader.error(line, key, "expected Markdown text, a quote (text, author) or a list (items)")
+        reader.error(line, key, message("expected Markdown text, a quote (text, author) or a list (items)"))
         return None
     kind = item.get("kind")
     if kind is None:
         kind = "list" if "items" in item else "quote" if "text" in item else None
     if kind not in BLOCK_KINDS:
-        what = f"'{kind}'" if kind is not None else f"with keys {', '.join(sorted(item)) or 'none'}"
-        reader.error(
-            item.line, key,
-            f"unknown block kind {what}: expected Markdown text, a quote (text, author, role) "
-            "or a list (items)",
-        )
+        what = (f"'{kind}'" if kind is not None
+                else message("with keys {keys}", keys=", ".join(sorted(item))) if item
+                else message("with no keys"))
+        reader.error(item.line, key, message(
+            "unknown block kind {what}: expected Markdown text, a quote (text, author, role) "
+            "or a list (items)", what=what))
         return None
     fields = BLOCK_KINDS[kind]
     data = reader.mapping(item, fields, key, line)
@@ -268,13 +269,15 @@ def _sections_from_body(raw_sections: Sequence[Any], reader: Reader) -> list[Sec
     sections = []
     for raw in raw_sections:
         if not raw.blocks:
-            reader.error(raw.line, "body", f"empty section '{raw.title}': add prose, a quote or a list")
+            reader.error(raw.line, "body",
+                         message("empty section '{title}': add prose, a quote or a list", title=raw.title))
             continue
         if raw.anchor is not None and not is_safe_slug(raw.anchor):
-            reader.error(raw.line, "body", f"'{raw.anchor}' is not a safe anchor: use a-z, 0-9 and hyphens")
+            reader.error(raw.line, "body", message(
+                "'{anchor}' is not a safe anchor: use a-z, 0-9 and hyphens", anchor=raw.anchor))
         sections.append(Section(raw.title, raw.blocks, raw.anchor, raw.line))
     if not sections:
-        reader.error(1, "body", "the article has no text")
+        reader.error(1, "body", message("the article has no text"))
     return sections
 
 
@@ -283,7 +286,7 @@ def load_page(text: str, path: str, problems: Problems) -> Page | None:
     reader = Reader(path, problems, ZoneInfo("UTC"))
     document = split_front_matter(text)
     if document is None:
-        reader.error(1, "front matter", "a page starts with '---', its title, and '---'")
+        reader.error(1, "front matter", message("a page starts with '---', its title, and '---'"))
         return None
     data, error = load_yaml(document.front_matter, path, document.front_matter_line)
     if error:
@@ -296,7 +299,7 @@ def load_page(text: str, path: str, problems: Problems) -> Page | None:
     slug = values["slug"] or _slug_from_path(path, reader)
     if values["title"] is None or not document.body.strip():
         if not document.body.strip():
-            reader.error(document.body_line, "body", "the page has no text")
+            reader.error(document.body_line, "body", message("the page has no text"))
         return None
     body = document.body.strip()
     leading = len(document.body) - len(document.body.lstrip())
@@ -312,8 +315,8 @@ def check_unique_slugs(articles: Sequence[Article], pages: Sequence[Page]) -> li
     sources: list[Article | Page] = [*articles, *pages]
     for item in sorted(sources, key=lambda source: source.source):
         if item.slug in seen:
-            errors.append(SourceError(item.source, 1, "slug",
-                                      f"the slug '{item.slug}' is already used by {seen[item.slug]}"))
+            errors.append(SourceError(item.source, 1, "slug", message(
+                "the slug '{slug}' is already used by {other}", slug=item.slug, other=seen[item.slug])))
         else:
             seen[item.slug] = item.source
     return errors

@@ -2,8 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
+
+Translate = Callable[[str], str]  # gettext: an English template → the editor's language
+
+
+def _same(text: str) -> str:
+    return text
+
+
+class Message(str):
+    """A message for an editor: its English text, plus the template (the gettext msgid) and the
+    values it was made from, so the command line can say it in the editor's language.
+
+    It *is* its English text (a ``str``), so stages and tests handle it as plain text.
+    """
+
+    template: str
+    values: tuple[tuple[str, Any], ...]
+
+    def __new__(cls, template: str, values: tuple[tuple[str, Any], ...] = ()) -> Message:
+        made = super().__new__(cls, template.format(**dict(values)) if values else template)
+        made.template = template
+        made.values = values
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Message, (self.template, self.values))
+
+    def translated(self, translate: Translate = _same) -> str:
+        values = {name: say(value, translate) for name, value in self.values}
+        return translate(self.template).format(**values) if values else translate(self.template)
+
+
+def message(template: str, **values: Any) -> Message:
+    """``message("got {value}", value=x)``: an editor message (extracted into the catalogs)."""
+    return Message(template, tuple(sorted(values.items())))
+
+
+def template(text: str) -> str:
+    """Marks a template kept in a table for ``message`` (so the catalog extraction finds it)."""
+    return text
+
+
+def say(value: Any, translate: Translate = _same) -> str:
+    """``value`` in the editor's language when it is a :class:`Message`, else as it is."""
+    return value.translated(translate) if isinstance(value, Message) else str(value)
 
 
 @dataclass(frozen=True, order=True)
@@ -17,10 +64,14 @@ class SourceError:
     severity: str = "error"
 
     def __str__(self) -> str:
+        return self.render()
+
+    def render(self, translate: Translate = _same) -> str:
+        """The line an editor reads, in the language of ``translate`` (English by default)."""
         location = f"{self.path}:{self.line}" if self.line > 0 else self.path
-        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        prefix = "" if self.severity == "error" else translate("warning: ")
         key = f" {self.key}:" if self.key else ""
-        return f"{location}:{key} {prefix}{self.message}"
+        return f"{location}:{key} {prefix}{say(self.message, translate)}"
 
 
 class BuildFailed(Exception):

@@ -14,11 +14,11 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feuillet.errors import Problems
+from feuillet.errors import Message, Problems, message
 from feuillet.sources import ImpossibleDate, YList, YMap
 
 # Accepted date spellings besides YAML's own timestamps: ISO 8601 with a space or a "T".
-_DATE_HINT = "a date such as 2024-06-19 or a date-time such as 2024-06-19 10:00"
+_DATE_HINT = "expected a date such as 2024-06-19 or a date-time such as 2024-06-19 10:00, got {value}"
 _DATE_SHAPE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL_RE = re.compile(r"^(?:https?://[^\s]+|/[^\s]*)$")
@@ -34,20 +34,20 @@ class Field:
     required: bool = False
 
 
-def _kind_name(value: Any) -> str:
+def _kind_name(value: Any) -> Message:
     if isinstance(value, bool):
-        return "true/false"
+        return message("true/false")
     if isinstance(value, (int, float)):
-        return "a number"
+        return message("a number")
     if isinstance(value, (date, datetime)):
-        return "a date"
+        return message("a date")
     if isinstance(value, list):
-        return "a list"
+        return message("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return message("a mapping")
     if value is None:
-        return "nothing"
-    return "text"
+        return message("nothing")
+    return message("text")
 
 
 class Reader:
@@ -58,28 +58,29 @@ class Reader:
         self.problems = problems
         self.timezone = timezone
 
-    def error(self, line: int, key: str, message: str) -> None:
-        self.problems.add(self.path, line, key, message)
+    def error(self, line: int, key: str, text: str) -> None:
+        self.problems.add(self.path, line, key, text)
 
-    def warn(self, line: int, key: str, message: str) -> None:
-        self.problems.warn(self.path, line, key, message)
+    def warn(self, line: int, key: str, text: str) -> None:
+        self.problems.warn(self.path, line, key, text)
 
     def mapping(
         self, data: Any, fields: Sequence[Field], prefix: str = "", line: int = 1
     ) -> YMap | None:
         """Check that ``data`` is a mapping with known keys and every required one present."""
         if not isinstance(data, YMap):
-            self.error(line, prefix or "document", f"expected a mapping of keys, got {_kind_name(data)}")
+            self.error(line, prefix or "document",
+                       message("expected a mapping of keys, got {kind}", kind=_kind_name(data)))
             return None
         known = {field.name for field in fields}
         for key, key_line in data.duplicates:
-            self.error(key_line, _join(prefix, key), "this key is given twice; keep one")
+            self.error(key_line, _join(prefix, key), message("this key is given twice; keep one"))
         for key in data:
             if key not in known:
                 self.error(data.key_lines[key], _join(prefix, key), _unknown_key(key, known))
         for field in fields:
             if field.required and field.name not in data:
-                self.error(data.line, _join(prefix, field.name), "required key is missing")
+                self.error(data.line, _join(prefix, field.name), message("required key is missing"))
         return data
 
     def value(self, data: YMap, field: Field, prefix: str = "") -> Any:
@@ -89,56 +90,58 @@ class Reader:
         raw = data[field.name]
         line = data.key_lines[field.name]
         key = _join(prefix, field.name)
-        converted, message = self.convert(field.kind, raw)
-        if message:
-            self.error(line, key, message)
+        converted, problem = self.convert(field.kind, raw)
+        if problem:
+            self.error(line, key, problem)
             return None
         return converted
 
-    def convert(self, kind: str, raw: Any) -> tuple[Any, str | None]:
+    def convert(self, kind: str, raw: Any) -> tuple[Any, Message | None]:
         """Convert one raw YAML value to the field's kind, or explain why it cannot be."""
         if kind in ("text", "markdown"):
             if isinstance(raw, (int, float)) and not isinstance(raw, bool):
                 raw = str(raw)  # title: 1984 is the text « 1984 »
             if not isinstance(raw, str):
-                hint = "; put it in quotes" if isinstance(raw, (int, float, date)) else ""
-                return None, f"expected text, got {_kind_name(raw)}{hint}"
+                if isinstance(raw, (int, float, date)):
+                    return None, message("expected text, got {kind}; put it in quotes", kind=_kind_name(raw))
+                return None, message("expected text, got {kind}", kind=_kind_name(raw))
             if not raw.strip():
-                return None, "expected text, got an empty value"
+                return None, message("expected text, got an empty value")
             return raw.strip(), None
         if kind == "bool":
             if not isinstance(raw, bool):
-                return None, f"expected true or false, got {_describe(raw)}"
+                return None, message("expected true or false, got {value}", value=_describe(raw))
             return raw, None
         if kind == "int":
             if isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
-                return None, f"expected a whole number above 0, got {_describe(raw)}"
+                return None, message("expected a whole number above 0, got {value}", value=_describe(raw))
             return raw, None
         if kind == "date":
             return self._date(raw)
         if kind == "texts":
             items = [raw] if isinstance(raw, str) else raw
             if not isinstance(items, list):
-                return None, f"expected a list of texts, got {_describe(raw)}"
+                return None, message("expected a list of texts, got {value}", value=_describe(raw))
             for index, item in enumerate(items):
                 if not isinstance(item, str) or not item.strip():
-                    what = "empty" if isinstance(item, str) else _kind_name(item)
-                    return None, f"expected a list of texts, but item {index + 1} is {what}"
+                    what = message("empty") if isinstance(item, str) else _kind_name(item)
+                    return None, message("expected a list of texts, but item {number} is {what}",
+                                         number=index + 1, what=what)
             return tuple(item.strip() for item in items), None
         if kind == "slug":
             if not isinstance(raw, str) or not _SLUG_RE.match(raw) or len(raw) > 100:
-                return None, (
-                    f"{_describe(raw)} is not a safe URL segment: use lowercase letters a-z, "
-                    "digits and single hyphens, such as poutine-en-coree-du-nord"
-                )
+                return None, message(
+                    "{value} is not a safe URL segment: use lowercase letters a-z, "
+                    "digits and single hyphens, such as poutine-en-coree-du-nord", value=_describe(raw))
             return raw, None
         if kind == "url":
             if not isinstance(raw, str) or not _URL_RE.match(raw.strip()):
-                return None, f"expected a URL starting with https:// or /, got {_describe(raw)}"
+                return None, message("expected a URL starting with https:// or /, got {value}",
+                                     value=_describe(raw))
             return raw.strip(), None
         raise ValueError(f"unknown field kind {kind!r}")  # a programming error, not input
 
-    def _date(self, raw: Any) -> tuple[datetime | None, str | None]:
+    def _date(self, raw: Any) -> tuple[datetime | None, Message | None]:
         if isinstance(raw, datetime):
             value = raw
         elif isinstance(raw, date):
@@ -148,13 +151,14 @@ class Reader:
                 value = datetime.fromisoformat(raw.strip())
             except ValueError as error:
                 if isinstance(raw, ImpossibleDate) or _DATE_SHAPE_RE.match(raw.strip()):
-                    return None, f"{_describe(str(raw))} is not a date of the calendar ({error})"
-                return None, f"expected {_DATE_HINT}, got {_describe(raw)}"
+                    return None, message("{value} is not a date of the calendar ({reason})",
+                                         value=_describe(str(raw)), reason=_date_reason(str(error)))
+                return None, message(_DATE_HINT, value=_describe(raw))
         else:
-            return None, f"expected {_DATE_HINT}, got {_describe(raw)}"
+            return None, message(_DATE_HINT, value=_describe(raw))
         if not 1000 <= value.year <= 9000:
             # Far-off years overflow when moved between time zones; no article is dated there.
-            return None, f"the year {value.year} is out of range (1000 to 9000)"
+            return None, message("the year {year} is out of range (1000 to 9000)", year=value.year)
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.timezone)
         return value, None
@@ -170,14 +174,25 @@ def _describe(raw: Any) -> str:
     return _kind_name(raw)
 
 
+def _date_reason(reason: str) -> Message | str:
+    """Python's reasons for an impossible date, as messages (others stay as Python says them)."""
+    known = {"day is out of range for month": message("day is out of range for month"),
+             "month must be in 1..12": message("month must be in 1..12"),
+             "hour must be in 0..23": message("hour must be in 0..23"),
+             "minute must be in 0..59": message("minute must be in 0..59"),
+             "second must be in 0..59": message("second must be in 0..59")}
+    return known.get(reason, reason)
+
+
 def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def _unknown_key(key: str, known: set[str]) -> str:
+def _unknown_key(key: str, known: set[str]) -> Message:
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(known))}"
-    return f"unknown key{hint}"
+    if close:
+        return message("unknown key; did you mean '{key}'?", key=close[0])
+    return message("unknown key; known keys: {keys}", keys=", ".join(sorted(known)))
 
 
 def items(data: Any) -> list[tuple[int, Any]]:

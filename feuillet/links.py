@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
-from feuillet.errors import SourceError
+from feuillet.errors import SourceError, message, template
 from feuillet.views import Outline
 
 MESSAGES = {
-    "page": "the link {address} leads to no page of the site",
-    "anchor": "the link {address} leads to {page}, which has no id '{fragment}'",
-    "own_anchor": "the link {address} leads to no heading or id of this page",
-    "image": "the image {address} is not a file of the site (images go under static/)",
+    "page": template("the link {address} leads to no page of the site"),
+    "anchor": template("the link {address} leads to {page}, which has no id '{fragment}'"),
+    "own_anchor": template("the link {address} leads to no heading or id of this page"),
+    "image": template("the image {address} is not a file of the site (images go under static/)"),
 }
 
 
@@ -65,12 +65,12 @@ def check_links(outlines: Sequence[Outline], files: Collection[str], site_url: s
             if found is None:
                 kind = "image" if link.element == "img" else "page"
                 warnings.append(SourceError(outline.source, link.line, key,
-                                            MESSAGES[kind].format(address=link.address), "warning"))
+                                            message(MESSAGES[kind], address=link.address), "warning"))
                 continue
             other = by_file.get(found)
             if fragment and other is not None and fragment not in other.ids and fragment not in template_ids:
-                message = (MESSAGES["own_anchor"].format(address=link.address) if other is outline
-                           else MESSAGES["anchor"].format(address=link.address, page=other.source,
-                                                          fragment=fragment))
-                warnings.append(SourceError(outline.source, link.line, key, message, "warning"))
+                text = (message(MESSAGES["own_anchor"], address=link.address) if other is outline
+                        else message(MESSAGES["anchor"], address=link.address, page=other.source,
+                                     fragment=fragment))
+                warnings.append(SourceError(outline.source, link.line, key, text, "warning"))
     return warnings

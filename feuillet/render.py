@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from feuillet import i18n
-from feuillet.errors import SourceError
+from feuillet.errors import SourceError, message
 from feuillet.model import BinaryFile, TextFile
 from feuillet.views import SiteFacts, text
 
@@ -108,7 +108,7 @@ def _template_error(error: Exception) -> SourceError:
     """Name the template file and line where a template failed."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         return SourceError(error.filename or error.name or "templates", error.lineno or 0,
-                           "template", f"syntax error: {error.message}")
+                           "template", message("syntax error: {problem}", problem=error.message or ""))
     frames = [
         frame for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename.startswith(TEMPLATE_DIR + "/")
@@ -122,12 +122,12 @@ def _template_error(error: Exception) -> SourceError:
         names = " → ".join(PurePosixPath(name).name for name in [*cycle, cycle[0]]) if cycle else "?"
         where = frames[0] if frames else None
         return SourceError(where.filename if where else TEMPLATE_DIR, (where.lineno or 0) if where else 0,
-                           "template", f"a template includes itself: {names}")
+                           "template", message("a template includes itself: {names}", names=names))
     if isinstance(error, jinja2.TemplateNotFound):
-        message = f"template not found: {error.name}"
+        missing = message("template not found: {name}", name=error.name)
         if frames:  # an include or an extends: name the template that asked for it
-            return SourceError(frames[-1].filename, frames[-1].lineno or 0, "template", message)
-        return SourceError(TEMPLATE_DIR, 0, "template", message)
+            return SourceError(frames[-1].filename, frames[-1].lineno or 0, "template", missing)
+        return SourceError(TEMPLATE_DIR, 0, "template", missing)
     if frames:
         frame = frames[-1]
         return SourceError(frame.filename, frame.lineno or 0, "template", str(error))

@@ -20,6 +20,8 @@ from functools import cache
 from html.parser import HTMLParser
 from typing import Any
 
+from feuillet.errors import message, template
+
 # Elements an editor may write in an article or a page: inline formatting, structure, tables,
 # figures, and what Python-Markdown itself produces.
 TAGS: frozenset[str] = frozenset({
@@ -58,12 +60,13 @@ URL_ATTRIBUTES = frozenset({"href", "src", "cite", "srcset"})
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
 MESSAGES = {
-    "element": "removed <{tag}>: this HTML element is not allowed in content",
-    "element_content": "removed <{tag}> and what it holds: this HTML element is not allowed in content",
-    "handler": "removed the {attribute} attribute of <{tag}>: event handlers are not allowed",
-    "attribute": "removed the {attribute} attribute of <{tag}>: this attribute is not allowed",
-    "scheme": "removed a {scheme}: address: only http, https and mailto links, paths and "
-              "#anchors are allowed",
+    "element": template("removed <{tag}>: this HTML element is not allowed in content"),
+    "element_content": template("removed <{tag}> and what it holds: this HTML element is not allowed "
+                                "in content"),
+    "handler": template("removed the {attribute} attribute of <{tag}>: event handlers are not allowed"),
+    "attribute": template("removed the {attribute} attribute of <{tag}>: this attribute is not allowed"),
+    "scheme": template("removed a {scheme}: address: only http, https and mailto links, paths and "
+                       "#anchors are allowed"),
 }
 
 _CONTROL_RE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a URL's scheme
@@ -136,7 +139,7 @@ def audit(markdown: str) -> list[Finding]:
             scheme = dangerous_url(match.group(1).strip("<>"))
             if scheme is not None:
                 line = text.count("\n", 0, match.start(1)) + 1
-                findings.append(Finding(line, MESSAGES["scheme"].format(scheme=scheme)))
+                findings.append(Finding(line, message(MESSAGES["scheme"], scheme=scheme)))
     return sorted(set(findings), key=lambda finding: (finding.line, finding.message))
 
 
@@ -149,18 +152,18 @@ class _Auditor(HTMLParser):
         line = self.getpos()[0]
         if tag not in TAGS:
             kind = "element_content" if tag in DROPPED_WITH_CONTENT else "element"
-            self.findings.append(Finding(line, MESSAGES[kind].format(tag=tag)))
+            self.findings.append(Finding(line, message(MESSAGES[kind], tag=tag)))
             return
         allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, frozenset())
         for attribute, value in attrs:
             if attribute not in allowed:
                 kind = "handler" if attribute.startswith("on") else "attribute"
-                self.findings.append(Finding(line, MESSAGES[kind].format(attribute=attribute, tag=tag)))
+                self.findings.append(Finding(line, message(MESSAGES[kind], attribute=attribute, tag=tag)))
             elif attribute in URL_ATTRIBUTES and value:
                 for url in (value.split(",") if attribute == "srcset" else [value]):
                     scheme = dangerous_url(url.strip().split(" ")[0] if attribute == "srcset" else url)
                     if scheme is not None:
-                        self.findings.append(Finding(line, MESSAGES["scheme"].format(scheme=scheme)))
+                        self.findings.append(Finding(line, message(MESSAGES["scheme"], scheme=scheme)))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

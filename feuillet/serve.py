@@ -38,6 +38,8 @@ from urllib.parse import quote, unquote_to_bytes
 
 import watchfiles
 
+from feuillet.errors import message
+
 SOCKET_TIMEOUT = 10.0  # seconds a connection may stay silent before its thread lets it go
 KEEPALIVE_SECONDS = 15.0  # comment sent to idle event streams, so dead sockets are noticed
 RESERVED = "/__feuillet/"
@@ -356,7 +358,7 @@ class _HTTPServer(ThreadingHTTPServer):
         """One log line instead of socketserver's traceback on stderr; client hang-ups are silent."""
         error = sys.exc_info()[1]
         if error is not None and not isinstance(error, ConnectionError | TimeoutError):
-            self.dev.log_line(f"serve: {type(error).__name__} in a connection")
+            self.dev.log_line(message("serve: {kind} in a connection", kind=type(error).__name__))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -389,7 +391,7 @@ class _Handler(BaseHTTPRequestHandler):
         if has_body or "Transfer-Encoding" in self.headers:
             self.close_connection = True  # a body is never read: do not parse it as the next request
         if not self.dev.host_allowed(self.headers.get_all("Host") or []):
-            self.dev.log_line("serve: refused a request for another host name")
+            self.dev.log_line(message("serve: refused a request for another host name"))
             self.close_connection = True
             self._send_text(HTTPStatus.MISDIRECTED_REQUEST, "Unknown host name\n")
             return False
@@ -413,7 +415,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         except Exception as error:
             self.close_connection = True
-            self.dev.log_line(f"serve: {type(error).__name__} while answering a request")
+            self.dev.log_line(message("serve: {kind} while answering a request", kind=type(error).__name__))
             if not self._started:
                 self._send_text(HTTPStatus.INTERNAL_SERVER_ERROR, "Internal server error\n")
 
@@ -595,9 +597,6 @@ class EditorFilter(watchfiles.DefaultFilter):
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
 
 def rebuild_once(server: DevServer, rebuild: Callable[[Sequence[str]], Snapshot], changed: Sequence[str],
                  log: Log) -> None:
@@ -607,13 +606,23 @@ def rebuild_once(server: DevServer, rebuild: Callable[[Sequence[str]], Snapshot]
         snapshot = rebuild(changed)
     except Exception as error:
         detail = str(error).splitlines()[0] if str(error) else ""
-        log(f"rebuild crashed: {type(error).__name__}{': ' + detail if detail else ''}")
+        if detail:
+            log(message("rebuild crashed: {kind}: {detail}", kind=type(error).__name__, detail=detail))
+        else:
+            log(message("rebuild crashed: {kind}", kind=type(error).__name__))
         return
     server.publish(snapshot, changed)
     if snapshot.errors:
-        log(f"build failed: {_plural(len(snapshot.errors), 'problem')}")
+        count = len(snapshot.errors)
+        log(message("build failed: 1 problem") if count == 1
+            else message("build failed: {count} problems", count=count))
     else:
-        log(f"rebuilt in {time.perf_counter() - started:.2f} s ({_plural(len(changed), 'changed file')})")
+        seconds = f"{time.perf_counter() - started:.2f}"
+        if len(changed) == 1:
+            log(message("rebuilt in {seconds} s (1 changed file)", seconds=seconds))
+        else:
+            log(message("rebuilt in {seconds} s ({count} changed files)", seconds=seconds,
+                        count=len(changed)))
 
 
 def watch_and_rebuild(server: DevServer, roots: Sequence[Path], rebuild: Callable[[Sequence[str]], Snapshot],
@@ -629,7 +638,7 @@ def watch_and_rebuild(server: DevServer, roots: Sequence[Path], rebuild: Callabl
     while not stop.is_set():
         existing = [root.absolute() for root in roots if root.exists()]
         if not existing:
-            log("nothing to watch")
+            log(message("nothing to watch"))
             return
         for changes in watchfiles.watch(*existing, watch_filter=editor_filter, debounce=DEBOUNCE_MS,
                                         step=STEP_MS, rust_timeout=RUST_TIMEOUT_MS, stop_event=stop):

@@ -15,6 +15,15 @@ REPO = Path(__file__).resolve().parent.parent
 SITE_YAML = "title: Feuillet test\nurl: https://exemple.fr/\n"
 
 
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read feuillet's messages in English unless they ask for another language
+    (a French site would otherwise speak French: see ``feuillet.messages``)."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+
+
 def make_site(root: Path, files: dict[str, str], *, shared: bool = True) -> Path:
     """Write a site: the repo's templates, catalogs and static files, plus ``files``."""
     if shared:

@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "feuillet"
 
 # library → the only module allowed to import it
-OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "babel": {"i18n"},
+OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "babel": {"i18n", "messages"},
           "feedgen": {"publish"}, "PIL": {"social"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
 PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
@@ -28,7 +28,7 @@ STAGES = {
     "write": {"write"},
 }
 HELPERS = {"errors", "model", "slugs", "typography", "sanitise", "i18n", "cache", "related", "project",
-           "proofread", "__init__"}
+           "proofread", "messages", "__init__"}
 ORCHESTRATORS = {"pipeline", "cli", "serve", "stamp"}
 
 
