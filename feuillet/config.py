@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from feuillet.errors import Problems
+from feuillet.errors import Message, Problems, message
 from feuillet.fields import Field, Reader, object_schema
 from feuillet.model import Publisher, SiteConfig
 from feuillet.sources import YMap, load_yaml
@@ -56,7 +56,8 @@ def load_config(text: str, path: str, problems: Problems) -> SiteConfig | None:
     language = values.get("language") or "fr"
     if language not in LANGUAGES:
         reader.error(mapping.key_lines["language"], "language",
-                     f"unsupported language '{language}'; use one of: {', '.join(LANGUAGES)}")
+                     message("unsupported language '{language}'; use one of: {languages}", language=language,
+                             languages=", ".join(LANGUAGES)))
     url = values.get("url")
     problem = site_url_problem(url) if url is not None else None
     if problem:
@@ -88,38 +89,41 @@ def load_config(text: str, path: str, problems: Problems) -> SiteConfig | None:
 _URL_PATH_RE = re.compile(r"^(?:[A-Za-z0-9\-._~!$&()*+,;=:@/]|%[0-9A-Fa-f]{2})*$")
 _HOST_RE = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*"
                       r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$")
-_SITE_URL_HINT = "expected an absolute URL such as https://analyses.example.fr/"
 
 
-def site_url_problem(url: str) -> str | None:
+
+def site_url_problem(url: str) -> Message | None:
     """Why ``url`` cannot be the site's public address (http or https, a host, a clean path)."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return f"{_SITE_URL_HINT}, got '{url}'"
+        return message("expected an absolute URL such as https://analyses.example.fr/, got '{url}'", url=url)
     if parts.scheme not in ("http", "https") or not url.startswith(parts.scheme + "://"):
-        return f"{_SITE_URL_HINT}, got '{url}'"
+        return message("expected an absolute URL such as https://analyses.example.fr/, got '{url}'", url=url)
     host = parts.hostname or ""
     if not host or not _HOST_RE.match(host) or (port is not None and not 0 < port < 65536) \
             or "@" in parts.netloc:
-        return f"'{url}' has no valid host name; {_SITE_URL_HINT}"
+        return message("'{url}' has no valid host name; expected an absolute URL such as "
+                       "https://analyses.example.fr/", url=url)
     if parts.query or parts.fragment or "?" in url or "#" in url:
-        return f"'{url}' has a query or a fragment (? or #); the site's address cannot hold one"
+        return message("'{url}' has a query or a fragment (? or #); the site's address cannot hold one",
+                       url=url)
     if not _URL_PATH_RE.match(parts.path):
         bad = next(char for char in parts.path if not _URL_PATH_RE.match(char) or char == "%")
-        return f"'{url}' holds {bad!r}: percent-encode it (such as %C3%A9 for é) or remove it"
+        return message("'{url}' holds {character}: percent-encode it (such as %C3%A9 for é) or remove it",
+                       url=url, character=repr(bad))
     return None
 
 
-def base_path_problem(path: str) -> str | None:
+def base_path_problem(path: str) -> Message | None:
     """Why ``--base-path`` is not a URL path such as /pr-12/ (None when it is one)."""
     if "://" in path or path.startswith("//"):
-        return f"--base-path expects a path such as /pr-12/, not a URL: '{path}'"
+        return message("--base-path expects a path such as /pr-12/, not a URL: '{path}'", path=path)
     segments = [segment for segment in path.split("/") if segment]
     if not _URL_PATH_RE.match(path) or any(segment in (".", "..") for segment in segments):
-        return (f"--base-path expects a path such as /pr-12/ (letters, digits, - . _ ~ and /), "
-                f"got '{path}'")
+        return message("--base-path expects a path such as /pr-12/ (letters, digits, - . _ ~ and /), "
+                       "got '{path}'", path=path)
     return None
 
 
@@ -141,7 +145,7 @@ def _timezone(name: str | None, mapping: YMap, reader: Reader) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         reader.error(mapping.key_lines["timezone"], "timezone",
-                     f"unknown time zone '{name}'; use a name such as Europe/Paris")
+                     message("unknown time zone '{name}'; use a name such as Europe/Paris", name=name))
         return "Europe/Paris"
     return name
 

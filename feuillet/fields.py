@@ -166,7 +166,7 @@ class Reader:
 
 def _describe(raw: Any) -> str:
     if isinstance(raw, str):
-        return f"'{raw}'"
+        return message("'{text}'", text=raw)  # French quotes it « like this »
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, (int, float)):

@@ -28,7 +28,7 @@ from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_config
 from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
-from feuillet.errors import BuildFailed, Problems, SourceError, as_errors
+from feuillet.errors import BuildFailed, Problems, SourceError, as_errors, message
 from feuillet.links import check_links
 from feuillet.model import Article, BinaryFile, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import (
@@ -119,7 +119,7 @@ def _settings(config: SiteConfig, names: Sequence[str]) -> str:
 
 def _load_config(project: Project, problems: Problems) -> SiteConfig:
     if not project.config.is_file():
-        problems.add("site.yaml", 0, "site.yaml", f"no site.yaml in {project.root}")
+        problems.add("site.yaml", 0, "site.yaml", message("no site.yaml in {root}", root=project.root))
         problems.raise_if_any()
     text, error = read_text(project.config, "site.yaml")
     if error:
@@ -314,7 +314,7 @@ def _image_sizes(site: Site, cache: Cache) -> dict[str, tuple[int, int, str]]:
     for article in site.articles:
         if article.image:
             wanted.setdefault(article.image.removeprefix("static/"), (article.source, "image"))
-    errors = [SourceError(where, 0, key, f"no file static/{path}")
+    errors = [SourceError(where, 0, key, message("no file static/{path}", path=path))
               for path, (where, key) in wanted.items() if path not in static]
     if errors:
         raise BuildFailed(errors)
@@ -489,7 +489,7 @@ def _check_paths(steps: Sequence[Step], site: Site) -> None:
         for path in step.paths:
             if path in seen:
                 errors.append(SourceError(claimed.get(path, "content"), 1, "slug",
-                                          f"two sources would write {path}"))
+                                          message("two sources would write {path}", path=path)))
             seen.add(path)
     if errors:
         raise BuildFailed(errors)

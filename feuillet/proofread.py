@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from feuillet.errors import SourceError
+from feuillet.errors import Message, SourceError, message
 from feuillet.sources import YList, YMap, load_yaml, split_front_matter
 from feuillet.typography import typeset_runs
 
@@ -27,10 +27,10 @@ def _line_changes(line: str) -> str | None:
     return fixed if fixed != line else None
 
 
-def _describe(before: str, after: str) -> str:
+def _describe(before: str, after: str) -> Message:
     visible = {"\u00a0": "⍽", "\u202f": "⍽"}
     shown = "".join(visible.get(char, char) for char in after.strip())
-    return f"typography changed this line to: {shown} (⍽ = no-break space)"
+    return message("typography changed this line to: {shown} (⍽ = no-break space)", shown=shown)
 
 
 def _text_lines(text: str, first_line: int) -> list[tuple[int, str]]:

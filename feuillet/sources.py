@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from feuillet.errors import SourceError
+from feuillet.errors import Message, SourceError, message
 
 # The C loader is several times faster; fall back to the pure-Python one where libyaml is absent.
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -103,27 +103,29 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str, path: str, first_line:
     line = mark.line + 1 if mark is not None else first_line
     problem = error.problem or context or "invalid YAML"
     if isinstance(error, yaml.constructor.ConstructorError):
-        return SourceError(path, line, "yaml", f"YAML tag not allowed: {problem}")
+        return SourceError(path, line, "yaml", message("YAML tag not allowed: {problem}", problem=problem))
     lines = text.split("\n")
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     hint = _hint(context, problem, source_line)
-    return SourceError(path, line, "yaml", f"YAML syntax error: {problem}{hint}")
+    return SourceError(path, line, "yaml", message("YAML syntax error: {problem}{hint}", problem=problem,
+                                                    hint=hint))
 
 
-def _hint(context: str, problem: str, source_line: str) -> str:
+def _hint(context: str, problem: str, source_line: str) -> Message | str:
     """What to do about the mistakes French editors make most often in YAML."""
     if context == "while scanning a quoted scalar":
-        return "; the quote opened on this line is never closed"
+        return message("; the quote opened on this line is never closed")
     if context.startswith("while parsing a flow"):
         bracket = "[" if "sequence" in context else "{"
-        return (f"; the {bracket} opened on this line is never closed "
-                f"(text starting with {bracket} goes in quotes)")
+        return message("; the {bracket} opened on this line is never closed "
+                       "(text starting with {bracket} goes in quotes)", bracket=bracket)
     if "'\\t'" in problem or "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
-        return "; indent with spaces, not tabs"
+        return message("; indent with spaces, not tabs")
     if problem.startswith("mapping values are not allowed"):
-        return " (a value containing « : » must be put in quotes, such as title: \"Corée : le retour\")"
+        return message(" (a value containing « : » must be put in quotes, such as "
+                       "title: \"Corée : le retour\")")
     if context == "while scanning a simple key" or re.match(r"^\s*[\w-]+:[^\s/]", source_line):
-        return "; put a space after the colon, such as date: 2024-06-19"
+        return message("; put a space after the colon, such as date: 2024-06-19")
     return ""
 
 
@@ -146,7 +148,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, SourceError | None]:
         byte = data[error.start]
         return None, SourceError(
             path, line, "encoding",
-            f"the file is not UTF-8 (byte 0x{byte:02x}); save it as UTF-8",
+            message("the file is not UTF-8 (byte {byte}); save it as UTF-8", byte=f"0x{byte:02x}"),
         )
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
 
@@ -183,9 +185,10 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceErr
         return None, _syntax_error(error, padded, path, first_line)
     except yaml.reader.ReaderError as error:  # a control character, such as a NUL byte
         line = padded.count("\n", 0, error.position) + 1
-        message = f"character #x{error.character:04x} is not allowed in YAML"
-        return None, SourceError(path, line, "yaml", message)
+        text = message("character {character} is not allowed in YAML", character=f"#x{error.character:04x}")
+        return None, SourceError(path, line, "yaml", text)
     except yaml.YAMLError as error:
-        return None, SourceError(path, first_line, "yaml", f"YAML error: {' '.join(str(error).split())}")
+        return None, SourceError(path, first_line, "yaml",
+                                 message("YAML error: {problem}", problem=" ".join(str(error).split())))
     finally:
         loader.dispose()

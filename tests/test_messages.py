@@ -82,8 +82,8 @@ BROKEN = {
 }
 TRANSCRIPTS = {
     "en": [
-        "content/articles/a.yaml:1: title: required key is missing",
         "content/articles/a.yaml:1: titel: unknown key; did you mean 'title'?",
+        "content/articles/a.yaml:1: title: required key is missing",
         "content/articles/a.yaml:2: date: '2024-02-30' is not a date of the calendar (day is out of range "
         "for month)",
         "content/articles/b.md:5: body: warning: removed <script> and what it holds: this HTML element is "
@@ -91,8 +91,8 @@ TRANSCRIPTS = {
         "feuillet: 3 problems, 1 warning; nothing was written",
     ],
     "fr": [
-        "content/articles/a.yaml:1: title: clé obligatoire absente",
         "content/articles/a.yaml:1: titel: clé inconnue ; vouliez-vous dire « title » ?",
+        "content/articles/a.yaml:1: title: clé obligatoire absente",
         "content/articles/a.yaml:2: date: « 2024-02-30 » n’est pas une date du calendrier (ce jour "
         "n’existe pas dans ce mois)",
         "content/articles/b.md:5: body: avertissement : <script> retiré avec son contenu : cet élément "
