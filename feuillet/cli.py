@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from feuillet import __version__, stamp
-from feuillet.errors import BuildFailed, SourceError, Translate, as_errors, message, say
+from feuillet.errors import BuildFailed, SourceError, Translate, as_errors, decimal, message, say
 from feuillet.messages import editor_language, translator
 from feuillet.project import BuildOptions, Project
 from feuillet.write import UnsafeOutput, check_destination
@@ -224,11 +224,11 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
         speak(note, sys.stderr)
     if options.verbose:
         for stage, seconds in report.timings:
-            speak(message("timing {stage} {seconds} s", stage=stage, seconds=f"{seconds:.3f}"))
+            speak(message("timing {stage} {seconds} s", stage=stage, seconds=decimal(seconds, 3)))
     if options.quiet:
         return EXIT_OK
     values = {"articles": report.articles, "pages": report.pages, "files": report.files,
-              "output": output, "seconds": f"{report.seconds:.2f}"}
+              "output": output, "seconds": decimal(report.seconds)}
     if report.written != report.files:
         built = message("built {articles} article(s) and {pages} page(s), {files} files in {output} in "
                         "{seconds} s ({written} written)", written=report.written, **values)
@@ -297,7 +297,7 @@ def _serve(options: argparse.Namespace, project: Project, speak: Speaker) -> int
         seconds = dev.last.seconds if dev.last else 0.0
         address = f"http://{'localhost' if host == '127.0.0.1' else host}:{port}{base_path}"
         speak(message("serving {address} (built in {seconds} s; Ctrl-C to stop)", address=address,
-                      seconds=f"{seconds:.2f}"), flush=True)
+                      seconds=decimal(seconds)), flush=True)
         server.start()
         stop = threading.Event()
         try:

@@ -48,6 +48,12 @@ def template(text: str) -> str:
     return text
 
 
+def decimal(value: float, places: int = 2) -> Message:
+    """A decimal number as the editor's language writes it (``0.25`` in English, ``0,25`` in French)."""
+    whole, _, fraction = f"{value:.{places}f}".partition(".")
+    return message("{whole}.{fraction}", whole=whole, fraction=fraction)
+
+
 def say(value: Any, translate: Translate = _same) -> str:
     """``value`` in the editor's language when it is a :class:`Message`, else as it is."""
     return value.translated(translate) if isinstance(value, Message) else str(value)

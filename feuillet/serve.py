@@ -38,7 +38,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 import watchfiles
 
-from feuillet.errors import message
+from feuillet.errors import decimal, message
 
 SOCKET_TIMEOUT = 10.0  # seconds a connection may stay silent before its thread lets it go
 KEEPALIVE_SECONDS = 15.0  # comment sent to idle event streams, so dead sockets are noticed
@@ -617,7 +617,7 @@ def rebuild_once(server: DevServer, rebuild: Callable[[Sequence[str]], Snapshot]
         log(message("build failed: 1 problem") if count == 1
             else message("build failed: {count} problems", count=count))
     else:
-        seconds = f"{time.perf_counter() - started:.2f}"
+        seconds = decimal(time.perf_counter() - started)
         if len(changed) == 1:
             log(message("rebuilt in {seconds} s (1 changed file)", seconds=seconds))
         else:
