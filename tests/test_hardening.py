@@ -6,8 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from feuillet.cli import main
+from feuillet.content import load_article, load_page
+from feuillet.errors import Problems
+from feuillet.model import SiteConfig
 from tests.conftest import run, soup
 from tests.test_errors import ARTICLE, GOOD, errors_of
 
@@ -153,3 +158,31 @@ def test_an_unexpected_exception_is_a_short_internal_error(site: Callable[..., P
     assert run(root, "check") == 70
     assert capsys.readouterr().err.splitlines() == [
         "feuillet: internal error: ZeroDivisionError: division by zero (set FEUILLET_DEBUG=1 to see where)"]
+
+
+# --- no input makes a loader raise ------------------------------------------------------------
+
+PIECES = ["---\n", "title: ", "date: ", "2024-02-30", "2024-06-19 25:61", "2024-13-01", "9999-99-99T99:99",
+          "1984", "-1", ".inf", "~", "[", "]", "{", "}", "'", '"', ":", ": ", "\t", "  ", "\n", "- ",
+          "sections:\n", "  - title: A\n    blocks:\n", "      - ", "!!python/object:os.system ", "&a ", "*a",
+          "<<: *a\n", "? ", "## ", "# ", "> ", "— Nom\n", "{#x}", "é", "\x00", "\ufeff", "updated: ",
+          "slug: ", "tags: [", "draft: yes\n", "typography: 2\n", "kind: quote\n", "items: ", "<script>",
+          "[l](javascript:x)"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join), st.sampled_from(["a.yaml", "a.md"]))
+def test_no_article_makes_the_loader_raise(text: str, name: str) -> None:
+    problems = Problems()
+    article = load_article(text, f"content/articles/{name}", SiteConfig("T", "https://exemple.fr/"), problems)
+    assert article is not None or problems.items
+    for problem in problems.items + problems.warnings:
+        assert problem.path == f"content/articles/{name}" and str(problem)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_no_page_makes_the_loader_raise(text: str) -> None:
+    problems = Problems()
+    page = load_page(text, "content/pages/p.md", problems)
+    assert page is not None or problems.items
