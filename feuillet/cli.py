@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                               help="also warn where French typography changed the source text")
     check_parser.add_argument("--strict", action="store_true",
                               help="treat every warning as an error (exit 1)")
+    check_parser.add_argument("--format", choices=FORMATS, default="text",
+                              help="text (default), github (GitHub Actions annotations) or json")
     new_parser = commands.add_parser("new", help="scaffold an article from its title")
     new_parser.add_argument("title", help="the article's title, in quotes")
     commands.add_parser("schema", help="write the JSON Schemas into schemas/")
@@ -101,11 +103,42 @@ def _arguments(argv: Sequence[str]) -> list[str]:
     return arguments
 
 
-class Speaker:
-    """Prints feuillet's lines in the editor's language (see ``feuillet.messages``)."""
+FORMATS = ("text", "github", "json")
 
-    def __init__(self, translate: Translate) -> None:
+
+def github_annotation(problem: SourceError, translate: Translate) -> str:
+    """``::error file=…,line=…,title=…::message``: a line GitHub Actions shows on the diff."""
+    def escape(text: str, property_: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if property_ else text
+
+    kind = "error" if problem.severity == "error" else "warning"
+    fields = [f"file={escape(problem.path, True)}"]
+    if problem.line > 0:
+        fields.append(f"line={problem.line}")
+    if problem.key:
+        fields.append(f"title={escape(problem.key, True)}")
+    return f"::{kind} {','.join(fields)}::{escape(say(problem.message, translate))}"
+
+
+def problems_json(problems: Sequence[SourceError], translate: Translate, **summary: object) -> str:
+    """The problems as one JSON document (``check --format json``)."""
+    return json.dumps({
+        **summary,
+        "errors": sum(problem.severity == "error" for problem in problems),
+        "warnings": sum(problem.severity != "error" for problem in problems),
+        "problems": [{"path": p.path, "line": p.line, "key": p.key, "severity": p.severity,
+                      "message": say(p.message, translate)} for p in problems],
+    }, ensure_ascii=False, indent=2)
+
+
+class Speaker:
+    """Prints feuillet's lines in the editor's language (see ``feuillet.messages``), as text,
+    as GitHub Actions annotations or as JSON (``check --format``)."""
+
+    def __init__(self, translate: Translate, format_: str = "text") -> None:
         self.translate = translate
+        self.format = format_
 
     def __call__(self, text: str, stream: TextIO | None = None, flush: bool = False) -> None:
         """One line ``feuillet: …`` (standard output unless ``stream``)."""
@@ -113,9 +146,15 @@ class Speaker:
 
     def problems(self, problems: Sequence[SourceError]) -> None:
         for problem in problems:
-            print(problem.render(self.translate), file=sys.stderr)
+            if self.format == "github":
+                print(github_annotation(problem, self.translate))
+            elif self.format == "text":
+                print(problem.render(self.translate), file=sys.stderr)
 
     def report(self, error: BuildFailed) -> int:
+        if self.format == "json":
+            print(problems_json(sorted(error.errors + error.warnings), self.translate, ok=False))
+            return EXIT_CONTENT
         self.problems(sorted(error.errors + error.warnings))
         count = len(error.errors)
         problems = message("1 problem") if count == 1 else message("{count} problems", count=count)
@@ -141,7 +180,8 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
     given_root = any(argument == "--root" or argument.startswith("--root=") for argument in arguments)
     root = options.root if given_root or default_root is None else default_root
     project = Project(root.resolve())
-    speak = Speaker(translator(editor_language(options.lang, os.environ, project.config)))
+    speak = Speaker(translator(editor_language(options.lang, os.environ, project.config)),
+                    getattr(options, "format", "text"))
     try:
         return _run(options, project, speak)
     except BuildFailed as error:
@@ -172,9 +212,12 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
         from feuillet.pipeline import check, typography_report
 
         checked = check(project, drafts=not options.no_drafts, strict=options.strict)
-        speak.problems(checked.warnings)
-        if options.typography:
-            speak.problems(typography_report(project))
+        warnings = list(checked.warnings) + (typography_report(project) if options.typography else [])
+        if speak.format == "json":
+            print(problems_json(warnings, speak.translate, ok=True, articles=checked.articles,
+                                pages=checked.pages))
+            return EXIT_OK
+        speak.problems(warnings)
         summary = _warnings(len(checked.warnings)) if checked.warnings else message("no problems")
         speak(message("{summary} in {articles} article(s) and {pages} page(s)", summary=summary,
                       articles=checked.articles, pages=checked.pages))
