@@ -8,8 +8,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -23,7 +23,7 @@ from feuillet.write import UnsafeOutput, check_destination
 # use them, so that a build with nothing to do (``feuillet.stamp``) does not pay for them.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("build", "check", "new", "schema", "serve")
+COMMANDS = ("build", "check", "list", "new", "schema", "serve")
 GLOBAL_OPTIONS = ("--root", "--lang")  # options before the command, each with a value
 
 
@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
                               help="URL prefix of every internal link, such as /pr-12/ "
                                    "(default: the path of site.yaml's url)")
     build_parser.add_argument("--drafts", action="store_true", help="publish drafts too")
+    build_parser.add_argument("--future", action="store_true",
+                              help="publish articles dated in the future too (default: they wait)")
+    build_parser.add_argument("--now", type=_instant, default=None,
+                              help="the instant that decides what is published, such as 2024-06-19T08:00 "
+                                   "(default: SOURCE_DATE_EPOCH, else the clock)")
+    build_parser.add_argument("--next-publication", type=Path, default=None, metavar="FILE",
+                              help="write when the site will next change by itself, as JSON")
     build_parser.add_argument("--jobs", "-j", type=_jobs, default=0,
                               help="worker processes (default: one per core; 1: no workers)")
     build_parser.add_argument("--no-cache", action="store_true",
@@ -71,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
                               help="address to bind (default 127.0.0.1: only this machine)")
     serve_parser.add_argument("--base-path", default=None, help="serve under a URL prefix such as /pr-12/")
     serve_parser.add_argument("--drafts", action="store_true", help="show drafts too")
+    serve_parser.add_argument("--future", action="store_true", help="show articles dated in the future too")
     check_parser = commands.add_parser("check", help="validate content and templates, write nothing")
     check_parser.add_argument("--no-drafts", action="store_true", help="skip drafts")
     check_parser.add_argument("--typography", action="store_true",
@@ -82,7 +90,29 @@ def _parser() -> argparse.ArgumentParser:
     new_parser = commands.add_parser("new", help="scaffold an article from its title")
     new_parser.add_argument("title", help="the article's title, in quotes")
     commands.add_parser("schema", help="write the JSON Schemas into schemas/")
+    list_parser = commands.add_parser("list", help="list drafts and scheduled articles")
+    list_parser.add_argument("--now", type=_instant, default=None, help="as for build")
     return parser
+
+
+def _instant(value: str) -> datetime:
+    """``--now``: an ISO date-time; without an offset, in the site's time zone (applied later)."""
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date-time such as 2024-06-19T08:00 or 2024-06-19T08:00+02:00, got {value!r}"
+        ) from None
+
+
+def publication_instant(option: datetime | None, environ: Mapping[str, str]) -> datetime | None:
+    """``--now``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else None: the clock."""
+    if option is not None:
+        return option
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return None
 
 
 def _jobs(value: str) -> int:
@@ -246,9 +276,12 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
         return EXIT_OK
     if options.command == "serve":
         return _serve(options, project, speak)
+    if options.command == "list":
+        return _list(project, publication_instant(options.now, os.environ), speak)
     output = options.output if options.output is not None else project.root / "_site"
     build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache,
-                                 detach=True, strict=options.strict)
+                                 detach=True, strict=options.strict, future=options.future,
+                                 now=publication_instant(options.now, os.environ))
     progress = None if options.quiet else Progress(sys.stderr)
     check_destination(output, project.root)
     report = stamp.skip(project, output, build_options)
@@ -282,6 +315,27 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
         speak(message("{built}, {warnings}", built=built, warnings=_warnings(len(report.warnings))))
     else:
         speak(built)
+    if report.next_publication is not None:
+        speak(message("next publication: {when}", when=report.next_publication.isoformat()))
+    if options.next_publication is not None:
+        when = report.next_publication.isoformat() if report.next_publication else None
+        options.next_publication.write_text(json.dumps({"next_publication": when}) + "\n", encoding="utf-8")
+    return EXIT_OK
+
+
+def _list(project: Project, now: datetime | None, speak: Speaker) -> int:
+    """Drafts and scheduled articles, with their dates: what the site does not show yet."""
+    from feuillet.pipeline import waiting
+
+    chosen = waiting(project, now)
+    for article in chosen.scheduled:
+        speak(message("scheduled {when}: {path} ({title})", when=article.date.isoformat(),
+                      path=article.source, title=article.title))
+    for article in sorted(chosen.drafts, key=lambda a: a.source):
+        speak(message("draft: {path} ({title})", path=article.source, title=article.title))
+    speak(message("{scheduled} scheduled, {drafts} draft(s), {published} published",
+                  scheduled=len(chosen.scheduled), drafts=len(chosen.drafts),
+                  published=len(chosen.published)))
     return EXIT_OK
 
 
@@ -326,7 +380,7 @@ def _serve(options: argparse.Namespace, project: Project, speak: Speaker) -> int
     def log(line: str) -> None:
         speak(line, sys.stderr, flush=True)
 
-    dev = DevSite(project, BuildOptions(options.base_path, options.drafts))
+    dev = DevSite(project, BuildOptions(options.base_path, options.drafts, future=options.future))
     try:
         snapshot = dev.rebuild()
         for line in snapshot.errors:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -320,6 +321,32 @@ def check_unique_slugs(articles: Sequence[Article], pages: Sequence[Page]) -> li
         else:
             seen[item.slug] = item.source
     return errors
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Which articles a build publishes at a given instant, and which wait (embargo)."""
+
+    published: tuple[Article, ...]  # newest first
+    scheduled: tuple[Article, ...]  # dated after ``now``: published by a later build; soonest first
+    drafts: tuple[Article, ...]
+
+    @property
+    def next_publication(self) -> datetime | None:
+        """When the site will change by itself: the date of the soonest scheduled article."""
+        return self.scheduled[0].date if self.scheduled else None
+
+
+def publication(articles: Sequence[Article], now: datetime, drafts: bool = False,
+                future: bool = False) -> Publication:
+    """An article is published when it is no draft (or ``drafts``) and its date has come (or
+    ``future``); a scheduled draft counts as a draft."""
+    draft = tuple(a for a in articles if a.draft)
+    waiting = tuple(sorted((a for a in articles if not a.draft and a.date > now),
+                           key=lambda a: (a.date, a.slug)))
+    shown = [a for a in articles
+             if (drafts or not a.draft) and (future or a.date <= now or (drafts and a.draft))]
+    return Publication(newest_first(shown), () if future else waiting, draft)
 
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:

@@ -19,15 +19,17 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
 from feuillet import cache as caching
 from feuillet import publish, related, social, stamp
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_config
-from feuillet.content import check_unique_slugs, load_article, load_page, newest_first
+from feuillet.content import Publication, check_unique_slugs, load_article, load_page, publication
 from feuillet.errors import BuildFailed, Problems, SourceError, as_errors, message
 from feuillet.links import check_links
 from feuillet.model import Article, BinaryFile, Page, Site, SiteConfig, TextFile
@@ -111,6 +113,7 @@ class Loaded:
     hashes: dict[str, str]  # source path → digest of its text
     notes: list[str] = field(default_factory=list)
     warnings: list[SourceError] = field(default_factory=list)  # the build goes on (not --strict)
+    publication: Publication | None = None  # what is published now, what waits
 
 
 def _settings(config: SiteConfig, names: Sequence[str]) -> str:
@@ -270,7 +273,8 @@ def _load_articles(
 
 
 def load_site(project: Project, drafts: bool = False, cache: Cache | None = None,
-              memory: Memory | None = None, workers: int = 1) -> Loaded:
+              memory: Memory | None = None, workers: int = 1, now: datetime | None = None,
+              future: bool = False) -> Loaded:
     """Read and validate every source; raises BuildFailed listing all problems."""
     problems = Problems()
     config = _load_config(project, problems)
@@ -292,16 +296,19 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
         for file in _files(project.root / "static")
     ]
     problems.raise_if_any()
-    published = [article for article in articles if drafts or not article.draft]
+    moment = now or datetime.now(UTC)
+    if moment.tzinfo is None:  # --now without an offset: the site's time zone
+        moment = moment.replace(tzinfo=ZoneInfo(config.timezone))
+    chosen = publication(articles, moment, drafts, future)
     site = Site(
         config=config,
-        articles=newest_first(published),
+        articles=chosen.published,
         pages=tuple(sorted(pages, key=lambda page: page.slug)),
         templates=tuple(templates),
         catalogs=tuple(catalogs),
         static=tuple(static),
     )
-    return Loaded(site, hashes, store.notes, sorted(set(problems.warnings)))
+    return Loaded(site, hashes, store.notes, sorted(set(problems.warnings)), chosen)
 
 
 def _image_sizes(site: Site, cache: Cache) -> dict[str, tuple[int, int, str]]:
@@ -643,7 +650,8 @@ def make(
         # The stamp of the sources as they are before loading: recorded with the written output.
         in_place = output is not None and memory is None and options.cache
         current = stamp.stamp(project, options, salt) if in_place else None
-        loaded = load_site(project, options.drafts, store, memory, options.jobs or default_jobs())
+        loaded = load_site(project, options.drafts, store, memory, options.jobs or default_jobs(),
+                           options.instant(), options.future)
         # What was just loaded lives as long as the build: keep the cyclic garbage collector
         # from scanning it again and again (at 10,000 articles each full pass costs ~0.1 s).
         gc.freeze()
@@ -713,7 +721,9 @@ def make(
             assert output is not None
             recorded = stamp.Recorded(current, len(site.articles), len(site.pages), len(result.rows),
                                       base_path, tuple(sorted(css.items())),
-                                      tuple(warnings)) if current else None
+                                      tuple(warnings),
+                                      loaded.publication.next_publication if loaded.publication else None,
+                                      ) if current else None
             stamp.record(store, output, recorded)
         lap("write", mark)
         report = BuildReport(
@@ -725,13 +735,22 @@ def make(
             notes=tuple(loaded.notes),
             written=result.written if output is not None else 0,
             warnings=tuple(sorted(set(warnings))),
+            next_publication=loaded.publication.next_publication if loaded.publication else None,
         )
         return Built(report, base_path, css, report.written)
 
 
+def waiting(project: Project, now: datetime | None = None) -> Publication:
+    """What a production build at ``now`` publishes, and the drafts and scheduled articles."""
+    loaded = load_site(project, now=now)
+    assert loaded.publication is not None
+    return loaded.publication
+
+
 def check(project: Project, drafts: bool = True, strict: bool = False) -> BuildReport:
-    """Validate content and templates without writing the site (the cache may fill)."""
-    return make(project, None, BuildOptions(drafts=drafts, strict=strict)).report
+    """Validate content and templates without writing the site (the cache may fill); scheduled
+    articles are checked as if published."""
+    return make(project, None, BuildOptions(drafts=drafts, strict=strict, future=True)).report
 
 
 def build(project: Project, output: Path, options: BuildOptions = BuildOptions(),

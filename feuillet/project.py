@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from feuillet.errors import SourceError
@@ -53,6 +54,12 @@ class BuildOptions:
     cache: bool = True  # False: start from an empty in-memory cache (``--no-cache``)
     detach: bool = False  # True: the replaced output folder is deleted in the background
     strict: bool = False  # True: every warning is an error (``--strict``)
+    future: bool = False  # True: publish articles dated in the future too (``--future``)
+    now: datetime | None = None  # the instant that decides what is published; None: the clock
+
+    def instant(self) -> datetime:
+        """``now``, or the clock (UTC) when none was given."""
+        return self.now if self.now is not None else datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class BuildReport:
     notes: tuple[str, ...] = ()  # one line each, such as a cache that had to be rebuilt
     written: int = 0  # files written; the others were kept from the previous output
     warnings: tuple[SourceError, ...] = ()  # shown, counted, and errors with --strict
+    next_publication: datetime | None = None  # when a scheduled article comes out: rebuild then
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from feuillet.cache import Cache, digest, salt
@@ -40,6 +41,7 @@ class Recorded:
     base_path: str
     stylesheets: tuple[tuple[str, str], ...]
     warnings: tuple[SourceError, ...] = ()
+    next_publication: datetime | None = None  # past it, a scheduled article is due: build again
 
 
 def source_files(project: Project) -> list[tuple[str, int, int]]:
@@ -68,7 +70,7 @@ def stamp(project: Project, options: BuildOptions, salt: str) -> str | None:
     newest = max((mtime for _, _, mtime in files), default=0)
     if time.time_ns() - newest < TRUSTED_AGE_NS:
         return None
-    return digest(salt, options.base_path, options.drafts, files)
+    return digest(salt, options.base_path, options.drafts, options.future, files)
 
 
 def _key(output: Path) -> str:
@@ -89,10 +91,13 @@ def record(cache: Cache, output: Path, value: Recorded | None) -> None:
 
 
 def unchanged(output: Path, current: str | None, cache: Cache,
-              started: float) -> tuple[BuildReport, Recorded] | None:
-    """The report of a build that has nothing to do, or None when something may have changed."""
+              started: float, now: datetime | None = None) -> tuple[BuildReport, Recorded] | None:
+    """The report of a build that has nothing to do, or None when something may have changed
+    (a source, the output folder, or the time: an article scheduled before ``now``)."""
     last = recorded(cache, output)
     if current is None or last is None or last.stamp != current or not output.is_dir():
+        return None
+    if last.next_publication is not None and (now is None or now >= last.next_publication):
         return None
     rows = cache.manifest(output.absolute())
     on_disk = folder_files(output)
@@ -100,7 +105,8 @@ def unchanged(output: Path, current: str | None, cache: Cache,
         return None
     report = BuildReport(last.articles, last.pages, last.files, time.perf_counter() - started,
                          timings=(("stamp", time.perf_counter() - started),),
-                         notes=tuple(cache.notes), written=0, warnings=last.warnings)
+                         notes=tuple(cache.notes), written=0, warnings=last.warnings,
+                         next_publication=last.next_publication)
     return report, last
 
 
@@ -110,8 +116,11 @@ def skip(project: Project, output: Path, options: BuildOptions) -> BuildReport |
     cache = Cache.peek(project.cache, salt()) if options.cache else None
     if cache is None:
         return None
+    if options.now is not None and options.now.tzinfo is None:  # its time zone is the site's: build
+        cache.close()
+        return None
     try:
-        found = unchanged(output, stamp(project, options, cache.salt), cache, started)
+        found = unchanged(output, stamp(project, options, cache.salt), cache, started, options.instant())
     finally:
         cache.close()
     return found[0] if found else None
