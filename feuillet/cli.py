@@ -55,6 +55,14 @@ def _parser() -> argparse.ArgumentParser:
                               help="URL prefix of every internal link, such as /pr-12/ "
                                    "(default: the path of site.yaml's url)")
     build_parser.add_argument("--drafts", action="store_true", help="publish drafts too")
+    preview = build_parser.add_mutually_exclusive_group()
+    preview.add_argument("--preview", action="store_true", default=None,
+                         help="a preview build: noindex, a banner, drafts and scheduled articles shown "
+                              "and marked (default with --base-path)")
+    preview.add_argument("--no-preview", dest="preview", action="store_false",
+                         help="a --base-path build that is not a preview")
+    build_parser.add_argument("--preview-label", default=None,
+                              help="what the preview banner names, such as 'PR 12'")
     build_parser.add_argument("--future", action="store_true",
                               help="publish articles dated in the future too (default: they wait)")
     build_parser.add_argument("--now", type=_instant, default=None,
@@ -281,7 +289,10 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     output = options.output if options.output is not None else project.root / "_site"
     build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache,
                                  detach=True, strict=options.strict, future=options.future,
-                                 now=publication_instant(options.now, os.environ))
+                                 now=publication_instant(options.now, os.environ),
+                                 preview=options.preview if options.preview is not None
+                                 else options.base_path is not None,
+                                 preview_label=options.preview_label)
     progress = None if options.quiet else Progress(sys.stderr)
     check_destination(output, project.root)
     report = stamp.skip(project, output, build_options)

@@ -328,13 +328,14 @@ class Publication:
     """Which articles a build publishes at a given instant, and which wait (embargo)."""
 
     published: tuple[Article, ...]  # newest first
-    scheduled: tuple[Article, ...]  # dated after ``now``: published by a later build; soonest first
+    scheduled: tuple[Article, ...]  # not drafts, dated after ``now``; soonest first
     drafts: tuple[Article, ...]
+    future: bool = False  # the scheduled ones are published anyway (--future, previews)
 
     @property
     def next_publication(self) -> datetime | None:
         """When the site will change by itself: the date of the soonest scheduled article."""
-        return self.scheduled[0].date if self.scheduled else None
+        return self.scheduled[0].date if self.scheduled and not self.future else None
 
 
 def publication(articles: Sequence[Article], now: datetime, drafts: bool = False,
@@ -346,7 +347,7 @@ def publication(articles: Sequence[Article], now: datetime, drafts: bool = False
                            key=lambda a: (a.date, a.slug)))
     shown = [a for a in articles
              if (drafts or not a.draft) and (future or a.date <= now or (drafts and a.draft))]
-    return Publication(newest_first(shown), () if future else waiting, draft)
+    return Publication(newest_first(shown), waiting, draft, future)
 
 
 def newest_first(articles: Sequence[Article]) -> tuple[Article, ...]:

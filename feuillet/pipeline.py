@@ -48,7 +48,16 @@ from feuillet.project import BuildOptions, BuildReport, Progress, Project
 from feuillet.proofread import typography_warnings
 from feuillet.render import catalog_for, fingerprint
 from feuillet.sources import read_text
-from feuillet.views import ArticleSummary, Outline, PageView, SiteFacts, page_view, typography_of
+from feuillet.views import (
+    ArticleSummary,
+    Outline,
+    PageView,
+    Preview,
+    SiteFacts,
+    moment,
+    page_view,
+    typography_of,
+)
 from feuillet.write import InPlace, Staging, check_destination, folder_files, remove_in_background
 
 if TYPE_CHECKING:
@@ -336,18 +345,33 @@ def _image_sizes(site: Site, cache: Cache) -> dict[str, tuple[int, int, str]]:
     return sizes
 
 
-def site_facts(site: Site, base_path: str, cache: Cache) -> SiteFacts:
+def site_facts(site: Site, base_path: str, cache: Cache, preview: Preview | None = None) -> SiteFacts:
     """The per-build facts every output may use, computed once."""
     config = site.config
     has_font = any(file.path == publish.SOCIAL_FONT for file in site.static)
+    hidden = preview.hidden() if preview else frozenset()
     return SiteFacts(
         config=config,
         base_path=base_path,
         assets=fingerprint(site.static),
         images=_image_sizes(site, cache),
-        has_feed=bool(site.articles),
+        has_feed=any(article.slug not in hidden for article in site.articles),
         cards=config.social_cards and has_font,
+        preview=preview,
     )
+
+
+def _preview(loaded: Loaded, label: str | None) -> Preview:
+    """What a preview marks: the drafts and scheduled articles it shows."""
+    config, chosen = loaded.site.config, loaded.publication
+    shown = {article.slug for article in loaded.site.articles}
+    if chosen is None:
+        return Preview(label)
+    drafts = tuple(sorted(article.slug for article in chosen.drafts if article.slug in shown))
+    scheduled = tuple(sorted(((article.slug, moment(article.date, config.timezone, config.language))
+                              for article in chosen.scheduled if article.slug in shown),
+                             key=lambda item: item[0]))
+    return Preview(label, drafts, scheduled)
 
 
 @dataclass
@@ -650,14 +674,16 @@ def make(
         # The stamp of the sources as they are before loading: recorded with the written output.
         in_place = output is not None and memory is None and options.cache
         current = stamp.stamp(project, options, salt) if in_place else None
-        loaded = load_site(project, options.drafts, store, memory, options.jobs or default_jobs(),
-                           options.instant(), options.future)
+        loaded = load_site(project, options.drafts or options.preview, store, memory,
+                           options.jobs or default_jobs(), options.instant(),
+                           options.future or options.preview)
         # What was just loaded lives as long as the build: keep the cyclic garbage collector
         # from scanning it again and again (at 10,000 articles each full pass costs ~0.1 s).
         gc.freeze()
         site = loaded.site
         base_path = resolve_base_path(site.config, options.base_path)
-        facts = site_facts(site, base_path, store)
+        facts = site_facts(site, base_path, store,
+                           _preview(loaded, options.preview_label) if options.preview else None)
         font = next((f.content for f in site.static if f.path == publish.SOCIAL_FONT), None)
         cards = project.cache / publish.SOCIAL_CACHE if options.cache else None
         theme = _theme(site)

@@ -114,10 +114,12 @@ def make_plan(
         ))
     steps.append(Step(("404.html",), digest(pages_key, "404"), lambda: NotFoundPage(nav)))
 
-    articles = [entry.article for entry in entries]
-    if entries:
+    hidden = facts.preview.hidden() if facts.preview else frozenset()
+    articles = [entry.article for entry in entries if entry.article.slug not in hidden]
+    if articles:
         in_feed = {a.slug for a in publish.feed_order(articles, config.feed_limit)}
-        feed_entries = [entry for entry in entries if entry.article.slug in in_feed]
+        feed_entries = [entry for entry in entries if entry.article.slug in in_feed and
+                        entry.article.slug not in hidden]
         feed_entries.sort(key=lambda e: (-e.article.date.timestamp(), e.article.slug))
         updated = publish.newest_moment(articles)
         assert updated is not None

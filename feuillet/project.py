@@ -56,6 +56,8 @@ class BuildOptions:
     strict: bool = False  # True: every warning is an error (``--strict``)
     future: bool = False  # True: publish articles dated in the future too (``--future``)
     now: datetime | None = None  # the instant that decides what is published; None: the clock
+    preview: bool = False  # a preview build: noindex, a banner, drafts and scheduled shown and marked
+    preview_label: str | None = None  # shown in the banner, such as « PR 12 »
 
     def instant(self) -> datetime:
         """``now``, or the clock (UTC) when none was given."""

@@ -394,6 +394,8 @@ def _xml(root: ET.Element) -> bytes:
 
 
 def robots_txt(facts: SiteFacts) -> bytes:
+    if facts.preview is not None:  # a preview is for reviewers, not for search engines
+        return b"User-agent: *\nDisallow: /\n"
     sitemap = facts.config.absolute_url(SITEMAP_PATH)
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
 

@@ -88,7 +88,8 @@ def environment(templates: Sequence[TextFile], catalog: str | None, facts: SiteF
             raise jinja2.TemplateRuntimeError(f"no file static/{path}")
         return url("static/" + facts.assets[path])
 
-    env.globals.update(site=config, url=url, asset=asset, absolute_url=config.absolute_url)
+    env.globals.update(site=config, url=url, asset=asset, absolute_url=config.absolute_url,
+                       preview=facts.preview)
     env.filters.update(
         typeset=lambda value: text(str(value), config.typography).html,
         number=lambda value: i18n.number(value, config.language),

@@ -70,7 +70,8 @@ def stamp(project: Project, options: BuildOptions, salt: str) -> str | None:
     newest = max((mtime for _, _, mtime in files), default=0)
     if time.time_ns() - newest < TRUSTED_AGE_NS:
         return None
-    return digest(salt, options.base_path, options.drafts, options.future, files)
+    return digest(salt, options.base_path, options.drafts, options.future, options.preview,
+                  options.preview_label, files)
 
 
 def _key(output: Path) -> str:

@@ -155,6 +155,26 @@ class ImageMeta:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """A preview build (a pull request's): shown as such, kept out of search engines, with the
+    drafts and scheduled articles it includes marked (none of them reaches the feed or sitemap)."""
+
+    label: str | None = None  # such as « PR 12 »
+    drafts: tuple[str, ...] = ()  # slugs, sorted
+    scheduled: tuple[tuple[str, MomentView], ...] = ()  # (slug, when it comes out), sorted
+
+    def status(self, slug: str) -> tuple[str, MomentView | None] | None:
+        """``("draft", None)``, ``("scheduled", its moment)`` or None (published)."""
+        if slug in self.drafts:
+            return ("draft", None)
+        return next((("scheduled", when) for name, when in self.scheduled if name == slug), None)
+
+    def hidden(self) -> frozenset[str]:
+        """The slugs a production build would not publish."""
+        return frozenset(self.drafts) | {slug for slug, _ in self.scheduled}
+
+
+@dataclass(frozen=True)
 class SiteFacts:
     """What every output of one build may need about the whole site, computed once per build.
 
@@ -167,6 +187,7 @@ class SiteFacts:
     images: Mapping[str, tuple[int, int, str]] = field(default_factory=dict)  # static path → size, type
     has_feed: bool = False  # a site with no article has no feed to link to
     cards: bool = False  # social cards are drawn (enabled, and the font is there)
+    preview: Preview | None = None  # a preview build (see Preview)
 
 
 def text(value: str, typography: bool) -> Text:

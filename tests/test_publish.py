@@ -417,7 +417,8 @@ def test_builds_are_byte_identical_and_reuse_the_card_cache(
 def test_preview_keeps_production_urls_in_feed_and_metadata(
     site: Callable[..., Path], tmp_path: Path
 ) -> None:
-    out = build(site(FILES), tmp_path / "out", "--base-path", "/pr-12/")
+    root = site(FILES)
+    out = build(root, tmp_path / "out", "--base-path", "/pr-12/")
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert [e.link for e in feed.entries] == [PROD + "second/", PROD + "premier/"]
     page = soup(out / "premier" / "index.html")
@@ -426,7 +427,9 @@ def test_preview_keeps_production_urls_in_feed_and_metadata(
     assert page.find("link", type="application/atom+xml")["href"] == "/pr-12/feed.xml"
     assert page.find("link", rel="icon", type="image/svg+xml")["href"] == "/pr-12/static/img/favicon.svg"
     assert page.find("a", class_="site-title")["href"] == "/pr-12/"
-    assert f"Sitemap: {PROD}sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+    assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"  # a preview
+    production = build(root, tmp_path / "prod", "--base-path", "/pr-12/", "--no-preview")
+    assert f"Sitemap: {PROD}sitemap.xml" in (production / "robots.txt").read_text(encoding="utf-8")
 
 
 def test_not_found_page_is_not_indexed_and_has_no_canonical(tmp_path: Path) -> None:
@@ -439,3 +442,47 @@ def test_not_found_page_is_not_indexed_and_has_no_canonical(tmp_path: Path) -> N
     assert page.select_one('meta[property="og:url"]') is None
     robots = page.select_one('meta[name="robots"]')
     assert robots is not None and robots["content"] == "noindex"
+
+
+PREVIEW_FILES = {
+    "content/articles/publie.md": "---\ntitle: Publié\ndate: 2024-06-19\n---\nTexte.\n",
+    "content/articles/ebauche.md": "---\ntitle: Ébauche\ndate: 2024-06-18\ndraft: true\n---\nTexte.\n",
+    "content/articles/embargo.md": "---\ntitle: Embargo\ndate: 2030-01-01 08:00\n---\nTexte.\n",
+}
+
+
+def test_a_base_path_build_is_a_preview(site: Callable[..., Path], tmp_path: Path) -> None:
+    out = build(site(PREVIEW_FILES), tmp_path / "out", "--base-path", "/pr-7/", "--preview-label", "PR 7")
+    for path in ("index.html", "publie/index.html", "ebauche/index.html", "embargo/index.html", "404.html"):
+        page = soup(out / path)
+        assert [m["content"] for m in page.select('meta[name="robots"]')] == ["noindex"], path
+        banner = page.select_one("aside.preview-banner")
+        assert banner is not None and banner["aria-label"] == "Aperçu"
+        assert banner.get_text(" ", strip=True).startswith("Aperçu · PR 7 — cette version n’est pas encore publiée")
+    assert (out / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+    assert soup(out / "publie" / "index.html").find("link", rel="canonical")["href"] == PROD + "publie/"
+
+
+def test_a_preview_shows_drafts_and_scheduled_articles_marked(site: Callable[..., Path], tmp_path: Path) -> None:
+    out = build(site(PREVIEW_FILES), tmp_path / "out", "--preview")
+    assert soup(out / "ebauche" / "index.html").select_one(".status-badge").get_text() == "Brouillon"
+    assert soup(out / "embargo" / "index.html").select_one(".status-badge").get_text() == (
+        "Programmé pour le 1er janvier 2030 à 8\u00a0h")
+    assert soup(out / "publie" / "index.html").select_one(".status-badge") is None
+    home = soup(out / "index.html")
+    assert [badge.get_text() for badge in home.select(".card .status-badge")] == [
+        "Programmé pour le 1er janvier 2030 à 8\u00a0h", "Brouillon"]
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert [entry.title for entry in feed.entries] == ["Publié"]
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "publie/" in sitemap and "ebauche" not in sitemap and "embargo" not in sitemap
+
+
+def test_a_production_build_is_not_a_preview(site: Callable[..., Path], tmp_path: Path) -> None:
+    root = site(PREVIEW_FILES)
+    out = build(root, tmp_path / "out")
+    assert not (out / "ebauche").exists() and not (out / "embargo").exists()
+    page = soup(out / "publie" / "index.html")
+    assert page.select_one("aside.preview-banner") is None and page.select('meta[name="robots"]') == []
+    no_preview = build(root, tmp_path / "other", "--base-path", "/x/", "--no-preview")
+    assert soup(no_preview / "publie" / "index.html").select_one("aside.preview-banner") is None
