@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from types import FrameType
+from typing import NoReturn, TextIO
 
 from feuillet import __version__, stamp
 from feuillet.errors import BuildFailed
 from feuillet.project import BuildOptions, Project
-from feuillet.write import UnsafeOutput, check_destination
+from feuillet.write import Interrupted, UnsafeOutput, check_output
 
 # The stages (Markdown, Jinja2, Babel, Pillow behind them) are imported by the commands that
 # use them, so that a build with nothing to do (``feuillet.stamp``) does not pay for them.
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 COMMANDS = ("build", "check", "new", "schema", "serve")
+
+# Messages of the command line, one format string each with named placeholders.
+INTERRUPTED = "interrupted"
+INTERRUPTED_BUILD = "interrupted; the previous site is unchanged"
+INTERRUPTED_WRITTEN = "interrupted; the new site was already in place"
+WAITING = "waiting for another build into {folder}…"
 
 
 def schemas() -> dict[str, Callable[[], dict[str, object]]]:
@@ -55,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                               help="worker processes (default: one per core; 1: no workers)")
     build_parser.add_argument("--no-cache", action="store_true",
                               help="ignore .cache/ and rebuild everything from the sources")
+    build_parser.add_argument("--force", action="store_true",
+                              help="replace the output folder even if feuillet did not make it "
+                                   "(.git and the keep: paths of site.yaml are still kept)")
     talk = build_parser.add_mutually_exclusive_group()
     talk.add_argument("--verbose", "-v", action="store_true", help="also print the time of each stage")
     talk.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something is wrong")
@@ -103,7 +115,8 @@ def _report(error: BuildFailed) -> int:
 
 
 def main(argv: Sequence[str] | None = None, default_root: Path | None = None) -> int:
-    """Run one command; returns the exit code (0 ok, 1 content or template errors, 2 usage)."""
+    """Run one command; returns the exit code (0 ok, 1 content or template errors, 2 usage or an
+    output folder refused, 70 internal error, 130 interrupted by Ctrl-C or SIGTERM)."""
     arguments = _arguments(sys.argv[1:] if argv is None else argv)
     try:
         options = _parser().parse_args(arguments)
@@ -112,18 +125,62 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
     root = options.root if "--root" in arguments or default_root is None else default_root
     project = Project(root.resolve())
     try:
-        return _run(options, project)
+        with _sigterm_interrupts():
+            return _run(options, project)
     except BuildFailed as error:
         return _report(error)
-    except (UnsafeOutput, OSError) as error:
+    except UnsafeOutput as error:
+        print(f"feuillet: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as error:
         print(f"feuillet: {error}", file=sys.stderr)
         return EXIT_CONTENT
+    except Interrupted as error:
+        print(f"feuillet: {INTERRUPTED_WRITTEN if error.written else INTERRUPTED_BUILD}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        message = INTERRUPTED_BUILD if options.command == "build" else INTERRUPTED
+        print(f"feuillet: {message}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # never show an editor a traceback; keep one for developers
         if os.environ.get("FEUILLET_DEBUG"):
             raise
         print(f"feuillet: internal error: {type(error).__name__}: {error} "
               "(set FEUILLET_DEBUG=1 to see where)", file=sys.stderr)
-        return 70
+        return EXIT_INTERNAL
+
+
+def run(default_root: Path | None = None) -> NoReturn:
+    """The ``feuillet`` command (and ``build.py``): :func:`main`, then exit with its code.
+
+    After Ctrl-C or SIGTERM the process ends at once, without waiting for the threads of a
+    worker pool: everything is cleaned up by then, and a worker stopped while it was sending a
+    result could otherwise keep the interpreter waiting at exit."""
+    code = main(default_root=default_root)
+    if code == EXIT_INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _interrupt(number: int, frame: FrameType | None) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, a stopping service) stops a command as Ctrl-C does, so it
+    cleans up the same way. Only the main thread may set signal handlers."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(options: argparse.Namespace, project: Project) -> int:
@@ -161,15 +218,21 @@ def _run(options: argparse.Namespace, project: Project) -> int:
         return _serve(options, project)
     output = options.output if options.output is not None else project.root / "_site"
     build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache,
-                                 detach=True)
+                                 detach=True, force=options.force)
     progress = None if options.quiet else Progress(sys.stderr)
-    check_destination(output, project.root)
+    check_output(project, output, options.force)
     report = stamp.skip(project, output, build_options)
+
+    def waiting() -> None:
+        if progress:
+            progress.done()
+        _log(WAITING.format(folder=output))
+
     try:
         if report is None:
             from feuillet.pipeline import build
 
-            report = build(project, output, build_options, progress, shortcut=False)
+            report = build(project, output, build_options, progress, shortcut=False, waiting=waiting)
     finally:
         if progress:
             progress.done()

@@ -50,6 +50,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0: one per available core
     cache: bool = True  # False: start from an empty in-memory cache (``--no-cache``)
     detach: bool = False  # True: the replaced output folder is deleted in the background
+    force: bool = False  # True: replace an output folder even if feuillet did not make it
 
 
 @dataclass(frozen=True)

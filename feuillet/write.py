@@ -3,38 +3,201 @@
 The site is written into a staging folder beside the output and swapped in at the end, so a
 failed or interrupted build leaves the previous site exactly as it was (Lektor's way; MkDocs,
 Pelican and Zola clean the output first and can leave half a site behind).
+
+The output folder is never a place to lose work: :func:`check_destination` refuses folders
+that hold anything but a site (the filesystem root, a home, system folders, the project and
+its sources), :func:`check_owner` refuses to replace a folder feuillet did not make (its
+:data:`MARKER` file says it did), what belongs to the deployment (``.git`` and the ``keep:``
+paths of ``site.yaml``) is carried into each new folder, and :func:`locked` keeps two builds
+from writing into one folder at once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import os
 import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
+from feuillet.cache import Cache
 from feuillet.model import Output
+from feuillet.project import Project
+
+# The file at the top of every output folder feuillet makes: a folder without it is not replaced.
+MARKER = ".feuillet"
+MARKER_TEXT = b"made by feuillet; safe to replace\n"
+# Always carried from the old output folder into the new one: a git checkout or worktree.
+ALWAYS_KEPT = (".git",)
+
+# Folders that are never an output folder, nor inside one.
+SYSTEM_FOLDERS: tuple[str, ...] = (
+    "/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/var", "/opt", "/boot", "/dev", "/proc",
+    "/sys", "/tmp", "/srv", "/root", "/home", "/Users", "/System", "/Library",
+)
+# Folders whose insides are the system's too (patterns, as in a shell).
+SYSTEM_TREES: tuple[str, ...] = ("/usr", "/etc", "/bin", "/sbin", "/lib*", "/boot", "/dev", "/proc", "/sys")
+
+# Messages, one format string each with named placeholders (to be moved into message catalogs).
+REFUSE = "refusing to use {folder} as the output folder: {reason}"
+REASON_ROOT = "it is the root of the filesystem"
+REASON_HOME = "it is your home folder"
+REASON_CONTAINS_HOME = "it contains your home folder {home}"
+REASON_SYSTEM = "it is a system folder"
+REASON_INSIDE_SYSTEM = "it is inside the system folder {system}"
+REASON_PROJECT = "it is the project folder"
+REASON_CONTAINS_PROJECT = "it contains the project"
+REASON_SOURCE = "it is the project's {source}"
+REASON_INSIDE_SOURCE = "it is inside the project's {source}"
+REASON_NOT_FOLDER = "it is a file, not a folder"
+NOT_MADE_BY_FEUILLET = ("refusing to replace {folder}: it was not made by feuillet; "
+                        "pass --force to replace it, or choose an empty or new folder")
+OUTSIDE_SITE = "output path {path!r} is not inside the site"
 
 
 class UnsafeOutput(Exception):
     """The output folder or an output path would write outside where it should."""
 
 
-def check_destination(destination: Path, project: Path) -> None:
-    """Refuse to replace a folder that holds the project or is not a folder."""
-    target = destination.resolve()
-    if target == project.resolve() or target in project.resolve().parents:
-        raise UnsafeOutput(f"refusing to replace {destination}: it contains the project")
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM stopped a build; ``written`` tells whether the new site was already in place."""
+
+    def __init__(self, written: bool) -> None:
+        super().__init__("interrupted")
+        self.written = written
+
+
+# --- Which folders may be an output folder ---
+
+
+def homes() -> tuple[Path, ...]:
+    """The user's home folder, as ``$HOME`` and as the password database give it."""
+    found = [Path.home()]
+    if os.environ.get("HOME"):
+        found.append(Path(os.environ["HOME"]))
+    if sys.platform != "win32":
+        import pwd
+
+        with contextlib.suppress(KeyError):
+            found.append(Path(pwd.getpwuid(os.getuid()).pw_dir))
+    return tuple(found)
+
+
+def _shown(destination: Path, target: Path) -> str:
+    """The folder as the editor gave it, with where it leads when a link hides that."""
+    return str(destination) if destination.absolute() == target else f"{destination} ({target})"
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or inside it."""
+    return path == folder or folder in path.parents
+
+
+def _matching(target: Path, pattern: str) -> Path | None:
+    """The folder of ``target`` or its parents that ``pattern`` names (resolved unless a pattern)."""
+    wanted = pattern if "*" in pattern else str(Path(pattern).resolve())
+    return next((folder for folder in (target, *target.parents)
+                 if fnmatch.fnmatchcase(str(folder), wanted)), None)
+
+
+def _reason(
+    target: Path, project: Path, sources: Sequence[Path], home: Sequence[Path],
+    system: Sequence[str], trees: Sequence[str],
+) -> str | None:
+    """Why ``target`` (resolved) may not be an output folder, or None."""
+    if target == Path(target.anchor):
+        return REASON_ROOT
+    for folder in home:
+        resolved = folder.resolve()
+        if target == resolved:
+            return REASON_HOME
+        if target in resolved.parents:
+            return REASON_CONTAINS_HOME.format(home=folder)
+    if any(target == Path(name).resolve() for name in system):
+        return REASON_SYSTEM
+    for pattern in trees:
+        system_folder = _matching(target, pattern)
+        if system_folder is not None:
+            return REASON_INSIDE_SYSTEM.format(system=system_folder)
+    root = project.resolve()
+    if target == root:
+        return REASON_PROJECT
+    if target in root.parents:
+        return REASON_CONTAINS_PROJECT
+    for source in sources:
+        resolved = source.resolve()
+        name = source.name + ("" if source.suffix else "/")
+        if target == resolved:
+            return REASON_SOURCE.format(source=name)
+        if resolved in target.parents:
+            return REASON_INSIDE_SOURCE.format(source=name)
     if target.exists() and not target.is_dir():
-        raise UnsafeOutput(f"{destination} exists and is not a folder")
+        return REASON_NOT_FOLDER
+    return None
 
 
-def _safe_relative(path: str) -> PurePosixPath:
-    relative = PurePosixPath(path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise UnsafeOutput(f"output path {path!r} is not inside the site")
-    return relative
+def check_destination(
+    destination: Path,
+    project: Path,
+    sources: Sequence[Path] = (),
+    home: Sequence[Path] | None = None,
+    system: Sequence[str] = SYSTEM_FOLDERS,
+    trees: Sequence[str] = SYSTEM_TREES,
+) -> None:
+    """Refuse an output folder whose replacement would lose work: the filesystem root, the home
+    folder (``home``, default :func:`homes`), a system folder or one inside ``trees``, the project,
+    a folder holding it, or one of its ``sources`` and anything inside them. Paths are compared
+    resolved, so a symbolic link leads to what it names."""
+    target = destination.resolve()
+    reason = _reason(target, project, sources, homes() if home is None else home, system, trees)
+    if reason is not None:
+        raise UnsafeOutput(REFUSE.format(folder=_shown(destination, target), reason=reason))
+
+
+def check_owner(destination: Path, force: bool = False,
+                recorded: Callable[[], Collection[str]] = frozenset) -> None:
+    """Refuse to replace an existing folder that feuillet did not make, unless ``force``.
+
+    A missing or empty folder is fine (nothing to lose), and so is one with feuillet's
+    :data:`MARKER`. A folder written by a feuillet without markers is recognised by its files:
+    every one of them is listed by ``recorded()``, the output manifest in the project's cache.
+    """
+    if force or not destination.is_dir():
+        return
+    with os.scandir(destination) as entries:
+        names = {entry.name for entry in entries}
+    if names <= set(ALWAYS_KEPT) or os.path.isfile(destination / MARKER):
+        return
+    files = folder_files(destination)
+    if files and set(files) <= set(recorded()):
+        return
+    raise UnsafeOutput(NOT_MADE_BY_FEUILLET.format(folder=destination))
+
+
+def check_output(project: Project, output: Path, force: bool = False) -> None:
+    """Both checks for a build of ``project`` into ``output``: raises :class:`UnsafeOutput`."""
+    protected = (*project.sources, project.cache, project.root / ".git")
+    check_destination(output, project.root, protected)
+    check_owner(output, force, lambda: Cache.recorded_files(project.cache, output))
+
+
+# --- Writing a new output folder, swapped in whole ---
+
+
+def carried_paths(keep: Sequence[str] = ()) -> tuple[str, ...]:
+    """``.git`` and the ``keep`` paths, without repeats nor paths inside another one."""
+    found: list[PurePosixPath] = []
+    for path in sorted({PurePosixPath(item) for item in (*ALWAYS_KEPT, *keep)},
+                       key=lambda item: (len(item.parts), str(item))):
+        if not any(other in path.parents for other in found):
+            found.append(path)
+    return tuple(str(path) for path in found)
 
 
 class Staging:
@@ -46,18 +209,26 @@ class Staging:
     (or any exception in the ``with`` block) removes the staging folder and leaves the
     destination as it was. With ``detach``, the replaced folder is deleted by a background
     ``rm -rf`` that outlives this process; the next build removes it if that was killed.
+
+    ``commit`` writes the :data:`MARKER`, then moves ``.git`` and the ``carry`` paths (the
+    ``keep:`` of ``site.yaml``) from the destination into the staging folder just before the
+    swap, and back if the swap fails; Ctrl-C and SIGTERM wait until that is done.
     """
 
-    def __init__(self, destination: Path, previous: Path | None = None, detach: bool = False) -> None:
+    def __init__(self, destination: Path, previous: Path | None = None, detach: bool = False,
+                 carry: Sequence[str] = ()) -> None:
         self.destination = destination.absolute()
         self.source = str((previous or destination).absolute())
         self.detach = detach
+        self.carried = carried_paths(carry)
         self.destination.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(self.destination)
+        remove_leftovers(self.destination, carry)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.destination.name}.staging-{os.getpid()}-",
                                             dir=self.destination.parent))
         self.made: set[str] = {str(self.folder)}
         self.stats: dict[str, tuple[int, int]] = {}  # path → size and mtime, for the manifest
+        self.holding: list[str] = []  # carried paths now in the staging folder, not yet swapped in
+        self.committed = False  # the new site is in place
 
     def keep(self, path: str) -> None:
         target = _target(self.folder, path, self.made)
@@ -72,10 +243,28 @@ class Staging:
 
     def commit(self) -> dict[str, tuple[int, int]]:
         os.chmod(self.folder, 0o755)  # mkdtemp makes it private; a published site is readable
-        _swap(self.folder, self.destination, self.detach)
+        with open(self.folder / MARKER, "wb") as file:
+            file.write(MARKER_TEXT)
+        with _signals_held():
+            for path in self.carried:
+                if _move(self.destination, self.folder, path):
+                    self.holding.append(path)
+            try:
+                old = _swap(self.folder, self.destination)
+            except BaseException:
+                while self.holding:
+                    _move(self.folder, self.destination, self.holding[-1])
+                    self.holding.pop()
+                raise
+            self.holding = []
+            self.committed = True
+        if old is not None:
+            _discard(old, self.destination, self.detach)
         return self.stats
 
     def abort(self) -> None:
+        if self.holding:  # the deployment's files are still in here: the next build puts them back
+            return
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> Staging:
@@ -140,15 +329,23 @@ def write_site(
     reuse: Sequence[str] = (),
     previous: Path | None = None,
     detach: bool = False,
+    carry: Sequence[str] = (),
 ) -> dict[str, tuple[int, int]]:
     """Replace ``destination`` by a folder holding exactly ``outputs`` and the ``reuse`` files
     (see :class:`Staging`); returns the size and time of every file, for the manifest."""
-    with Staging(destination, previous, detach) as staging:
+    with Staging(destination, previous, detach, carry) as staging:
         for path in reuse:
             staging.keep(path)
         for output in outputs:
             staging.write(output.path, output.content)
         return staging.commit()
+
+
+def _safe_relative(path: str) -> PurePosixPath:
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise UnsafeOutput(OUTSIDE_SITE.format(path=path))
+    return relative
 
 
 def _target(staging: Path, path: str, made: set[str]) -> str:
@@ -172,14 +369,32 @@ def _stat(path: str) -> tuple[int, int]:
     return result.st_size, result.st_mtime_ns
 
 
-def folder_files(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file below ``folder`` (relative POSIX path → size and modification time)."""
+def _move(source: Path, target: Path, path: str) -> bool:
+    """Rename ``source/path`` to ``target/path`` (file, folder or link); False if there is none."""
+    parts = _safe_relative(path).parts
+    old, new = os.path.join(source, *parts), os.path.join(target, *parts)
+    if not os.path.lexists(old):
+        return False
+    if os.path.lexists(new):
+        raise FileExistsError(f"{new} already exists")
+    os.makedirs(os.path.dirname(new), exist_ok=True)
+    os.rename(old, new)
+    return True
+
+
+def folder_files(folder: Path, skip: Collection[str] = ()) -> dict[str, tuple[int, int]]:
+    """Every file below ``folder`` (relative POSIX path → size and modification time), except
+    the :data:`MARKER`, ``.git`` and the ``skip`` paths (files or folders): what a build wrote."""
+    skipped = {MARKER, *ALWAYS_KEPT, *(str(PurePosixPath(path)) for path in skip)}
     found: dict[str, tuple[int, int]] = {}
     root = str(folder)
-    for directory, _, files in os.walk(folder):
+    for directory, folders, files in os.walk(folder):
         relative = os.path.relpath(directory, root)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        folders[:] = [name for name in folders if prefix + name not in skipped]
         for name in files:
+            if prefix + name in skipped:
+                continue
             try:
                 result = os.stat(os.path.join(directory, name), follow_symlinks=False)
             except OSError:
@@ -188,21 +403,66 @@ def folder_files(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def remove_leftovers(destination: Path) -> None:
-    """Remove staging and old folders that a killed build left beside ``destination``.
+# --- What a killed build leaves beside the output folder ---
 
-    Their names carry the process id of the build that made them; a folder whose build is
-    still running (another build at the same time) is left alone.
+# staging: a new folder being filled; old: the replaced folder during the swap; trash: the
+# replaced folder once the new one is in place, being deleted.
+LEFTOVER_KINDS = ("old", "staging", "trash")
+
+
+def _leftovers(destination: Path, kind: str) -> list[Path]:
+    return sorted(destination.parent.glob(f".{destination.name}.{kind}-*"))
+
+
+def has_leftovers(destination: Path) -> bool:
+    """A folder of another build, running or killed, is beside ``destination``."""
+    return destination.parent.is_dir() and any(_leftovers(destination, kind) for kind in LEFTOVER_KINDS)
+
+
+def _dead(folder: Path, destination: Path, kind: str) -> bool:
+    pid = folder.name.removeprefix(f".{destination.name}.{kind}-").split("-", 1)[0]
+    return not (pid.isdigit() and _alive(int(pid)))
+
+
+def remove_leftovers(destination: Path, carry: Sequence[str] = ()) -> None:
+    """Finish what a killed build left beside ``destination``, so it holds the old site or the new.
+
+    The folders' names carry the process id of the build that made them; those of a build still
+    running are left alone. A build killed between its two renames left no destination: its
+    ``old`` folder, the previous site, is renamed back. A build killed while it held ``.git`` and
+    the ``carry`` paths in its staging folder (one with the :data:`MARKER`) gets them moved back
+    into the destination. Everything else is deleted; a staging folder still holding one of the
+    deployment's paths that cannot go back is left in place rather than lose it.
     """
-    parent = destination.parent
-    if not parent.is_dir():
+    if not destination.parent.is_dir():
         return
-    for kind in ("staging", "old"):
-        for folder in parent.glob(f".{destination.name}.{kind}-*"):
-            pid = folder.name.removeprefix(f".{destination.name}.{kind}-").split("-", 1)[0]
-            if pid.isdigit() and _alive(int(pid)):
+    dead = {kind: [folder for folder in _leftovers(destination, kind) if _dead(folder, destination, kind)]
+            for kind in LEFTOVER_KINDS}
+    if not os.path.lexists(destination) and dead["old"]:
+        newest = max(dead["old"], key=lambda folder: folder.stat().st_mtime_ns)
+        newest.rename(destination)
+        dead["old"].remove(newest)
+    carried = carried_paths(carry)
+    for staging in dead["staging"]:
+        if not os.path.isfile(staging / MARKER) or _put_back(staging, destination, carried):
+            shutil.rmtree(staging, ignore_errors=True)
+    for folder in dead["old"] + dead["trash"]:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _put_back(staging: Path, destination: Path, carried: Sequence[str]) -> bool:
+    """Move the carried paths in ``staging`` back to ``destination``; True when none is left."""
+    clear = True
+    for path in carried:
+        if not os.path.lexists(os.path.join(staging, *PurePosixPath(path).parts)):
+            continue
+        try:
+            if destination.is_dir() and _move(staging, destination, path):
                 continue
-            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
+        clear = False
+    return clear
 
 
 def _alive(pid: int) -> bool:
@@ -217,21 +477,38 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _swap(staging: Path, destination: Path, detach: bool = False) -> None:
-    """Move the new site in place; the old one is removed only once the new one is there."""
-    if not destination.exists():
+def _fresh(destination: Path, kind: str) -> Path:
+    """A name beside ``destination`` that nothing has, with this process's id in it."""
+    prefix = f".{destination.name}.{kind}-{os.getpid()}-"
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=destination.parent))
+    folder.rmdir()
+    return folder
+
+
+def _swap(staging: Path, destination: Path) -> Path | None:
+    """Move the new site in place (two renames); returns the replaced folder, if there was one."""
+    if not os.path.lexists(destination):
         staging.rename(destination)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-{os.getpid()}-", dir=destination.parent))
-    old.rmdir()
+        return None
+    old = _fresh(destination, "old")
     destination.rename(old)
     try:
         staging.rename(destination)
     except BaseException:
         old.rename(destination)
         raise
-    if not (detach and _remove_in_background(old)):
-        shutil.rmtree(old, ignore_errors=True)
+    return old
+
+
+def _discard(old: Path, destination: Path, detach: bool) -> None:
+    """Delete the replaced folder, renamed first so that no later build mistakes it for a site."""
+    trash = _fresh(destination, "trash")
+    try:
+        old.rename(trash)
+    except OSError:
+        trash = old
+    if not (detach and _remove_in_background(trash)):
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def _remove_in_background(folder: Path) -> bool:
@@ -247,3 +524,90 @@ def _remove_in_background(folder: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Let Ctrl-C and SIGTERM take effect only once the block is done (the swap is never cut in
+    two). Python runs signal handlers in the main thread only, so elsewhere nothing is needed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(number)
+        if handler is not None:
+            previous[number] = handler
+            signal.signal(number, lambda received, _: caught.append(received))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
+# --- One build at a time into one folder ---
+
+
+def lock_path(destination: Path) -> Path:
+    """The lock file of ``destination``: beside it, never inside it; removed when released."""
+    destination = destination.absolute()
+    return destination.parent / f".{destination.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(destination: Path, waiting: Callable[[], None] | None = None,
+           patience: float = 0.5) -> Iterator[None]:
+    """Hold the exclusive lock of ``destination`` for the block; another build into the same
+    folder waits for it (``waiting`` is called once if that takes longer than ``patience`` s).
+
+    The lock file is removed on release; a build that then holds a lock on the removed file
+    notices (its file is not the one at the path any more) and takes the new one.
+    """
+    if sys.platform == "win32":  # no flock: builds are not serialised there
+        yield
+        return
+    import fcntl
+
+    path = lock_path(destination)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    told = False
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            while True:
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if told else fcntl.LOCK_NB))
+                    break
+                except BlockingIOError:
+                    if time.monotonic() - started < patience:
+                        time.sleep(0.05)
+                        continue
+                    if waiting is not None:
+                        waiting()
+                    told = True
+            if _same_file(descriptor, path):
+                break
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        os.close(descriptor)
+
+
+def _same_file(descriptor: int, path: Path) -> bool:
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(descriptor)
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
