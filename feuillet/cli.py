@@ -19,7 +19,7 @@ from typing import NoReturn, TextIO
 from feuillet import __version__, stamp
 from feuillet.errors import BuildFailed
 from feuillet.project import BuildOptions, Project
-from feuillet.write import Interrupted, UnsafeOutput, check_output
+from feuillet.write import Interrupted, UnsafeOutput, check_output, recover
 
 # The stages (Markdown, Jinja2, Babel, Pillow behind them) are imported by the commands that
 # use them, so that a build with nothing to do (``feuillet.stamp``) does not pay for them.
@@ -221,6 +221,7 @@ def _run(options: argparse.Namespace, project: Project) -> int:
                                  detach=True, force=options.force)
     progress = None if options.quiet else Progress(sys.stderr)
     check_output(project, output, options.force)
+    recover(output.absolute())
     report = stamp.skip(project, output, build_options)
 
     def waiting() -> None:

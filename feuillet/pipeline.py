@@ -54,9 +54,11 @@ from feuillet.write import (
     InPlace,
     Interrupted,
     Staging,
+    add_marker,
     check_output,
     folder_files,
     locked,
+    recover,
     remove_leftovers,
 )
 
@@ -698,7 +700,7 @@ def make(
                     rows = memory.manifest
                     on_disk = {path: (row.size, row.mtime_ns) for path, row in rows.items()}
                 elif output is not None:
-                    remove_leftovers(output.absolute(), carry)
+                    remove_leftovers(output.absolute())
                     rows = store.manifest(output.absolute())
                     on_disk = folder_files(output, carry) if rows and output.is_dir() else {}
                 else:
@@ -707,6 +709,7 @@ def make(
                     result = run_plan(steps, runner, {}, {}, Nowhere(), progress)
                 elif memory is None and unchanged(steps, rows, on_disk):
                     result = Result(dict(rows), 0)
+                    add_marker(output)
                 else:
                     if memory is None:
                         staging = Staging(output, None, options.detach, carry)
@@ -716,6 +719,8 @@ def make(
                         mark = lap("render", mark)
                         if result.written == 0 and set(result.rows) == set(on_disk):
                             sink.abort()  # the same files, the same bytes: leave the folder alone
+                            if staging is not None:
+                                add_marker(output)
                             stats = on_disk
                         else:
                             stats = sink.commit()
@@ -768,6 +773,7 @@ def build(project: Project, output: Path, options: BuildOptions = BuildOptions()
     (``feuillet.stamp``) returns at once; the command line checks that before importing this.
     """
     check_output(project, output, options.force)
+    recover(output.absolute())
     skipped = stamp.skip(project, output, options) if shortcut else None
     if skipped is not None:
         return skipped

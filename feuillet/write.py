@@ -15,7 +15,6 @@ from writing into one folder at once.
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import os
 import shutil
 import signal
@@ -33,6 +32,8 @@ from feuillet.project import Project
 # The file at the top of every output folder feuillet makes: a folder without it is not replaced.
 MARKER = ".feuillet"
 MARKER_TEXT = b"made by feuillet; safe to replace\n"
+# The list of what a staging folder holds of the deployment during a swap (see Staging.commit).
+JOURNAL = ".feuillet-carried"
 # Always carried from the old output folder into the new one: a git checkout or worktree.
 ALWAYS_KEPT = (".git",)
 
@@ -102,8 +103,7 @@ def _within(path: Path, folder: Path) -> bool:
 def _matching(target: Path, pattern: str) -> Path | None:
     """The folder of ``target`` or its parents that ``pattern`` names (resolved unless a pattern)."""
     wanted = pattern if "*" in pattern else str(Path(pattern).resolve())
-    return next((folder for folder in (target, *target.parents)
-                 if fnmatch.fnmatchcase(str(folder), wanted)), None)
+    return next((folder for folder in (target, *target.parents) if folder.match(wanted)), None)
 
 
 def _reason(
@@ -180,6 +180,13 @@ def check_owner(destination: Path, force: bool = False,
     raise UnsafeOutput(NOT_MADE_BY_FEUILLET.format(folder=destination))
 
 
+def add_marker(folder: Path) -> None:
+    """Give a folder feuillet wrote its :data:`MARKER`, if it lacks it (one written before them)."""
+    marker = folder / MARKER
+    if folder.is_dir() and not marker.is_file():
+        marker.write_bytes(MARKER_TEXT)
+
+
 def check_output(project: Project, output: Path, force: bool = False) -> None:
     """Both checks for a build of ``project`` into ``output``: raises :class:`UnsafeOutput`."""
     protected = (*project.sources, project.cache, project.root / ".git")
@@ -212,7 +219,9 @@ class Staging:
 
     ``commit`` writes the :data:`MARKER`, then moves ``.git`` and the ``carry`` paths (the
     ``keep:`` of ``site.yaml``) from the destination into the staging folder just before the
-    swap, and back if the swap fails; Ctrl-C and SIGTERM wait until that is done.
+    swap, and back if the swap fails; Ctrl-C and SIGTERM wait until that is done. While they
+    are in the staging folder, its :data:`JOURNAL` lists them, so that if the build is killed
+    right then, the next one puts them back (:func:`recover`).
     """
 
     def __init__(self, destination: Path, previous: Path | None = None, detach: bool = False,
@@ -222,7 +231,7 @@ class Staging:
         self.detach = detach
         self.carried = carried_paths(carry)
         self.destination.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(self.destination, carry)
+        remove_leftovers(self.destination)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.destination.name}.staging-{os.getpid()}-",
                                             dir=self.destination.parent))
         self.made: set[str] = {str(self.folder)}
@@ -246,10 +255,14 @@ class Staging:
         with open(self.folder / MARKER, "wb") as file:
             file.write(MARKER_TEXT)
         with _signals_held():
-            for path in self.carried:
-                if _move(self.destination, self.folder, path):
-                    self.holding.append(path)
+            present = [path for path in self.carried
+                       if os.path.lexists(os.path.join(self.destination, *PurePosixPath(path).parts))]
+            if present:
+                (self.folder / JOURNAL).write_text("".join(path + "\n" for path in present), "utf-8")
             try:
+                for path in present:
+                    _move(self.destination, self.folder, path)
+                    self.holding.append(path)
                 old = _swap(self.folder, self.destination)
             except BaseException:
                 while self.holding:
@@ -258,8 +271,11 @@ class Staging:
                 raise
             self.holding = []
             self.committed = True
-        if old is not None:
-            _discard(old, self.destination, self.detach)
+            with contextlib.suppress(FileNotFoundError):
+                (self.destination / JOURNAL).unlink()
+            trash = _to_trash(old, self.destination) if old is not None else None
+        if trash is not None:
+            _delete(trash, self.detach)
         return self.stats
 
     def abort(self) -> None:
@@ -385,7 +401,7 @@ def _move(source: Path, target: Path, path: str) -> bool:
 def folder_files(folder: Path, skip: Collection[str] = ()) -> dict[str, tuple[int, int]]:
     """Every file below ``folder`` (relative POSIX path → size and modification time), except
     the :data:`MARKER`, ``.git`` and the ``skip`` paths (files or folders): what a build wrote."""
-    skipped = {MARKER, *ALWAYS_KEPT, *(str(PurePosixPath(path)) for path in skip)}
+    skipped = {MARKER, JOURNAL, *ALWAYS_KEPT, *(str(PurePosixPath(path)) for path in skip)}
     found: dict[str, tuple[int, int]] = {}
     root = str(folder)
     for directory, folders, files in os.walk(folder):
@@ -424,45 +440,62 @@ def _dead(folder: Path, destination: Path, kind: str) -> bool:
     return not (pid.isdigit() and _alive(int(pid)))
 
 
-def remove_leftovers(destination: Path, carry: Sequence[str] = ()) -> None:
-    """Finish what a killed build left beside ``destination``, so it holds the old site or the new.
+def recover(destination: Path) -> None:
+    """Undo what a build killed halfway through its swap left, deleting nothing: after it,
+    ``destination`` holds the old site or the new one, with what belongs to the deployment.
 
-    The folders' names carry the process id of the build that made them; those of a build still
-    running are left alone. A build killed between its two renames left no destination: its
-    ``old`` folder, the previous site, is renamed back. A build killed while it held ``.git`` and
-    the ``carry`` paths in its staging folder (one with the :data:`MARKER`) gets them moved back
-    into the destination. Everything else is deleted; a staging folder still holding one of the
-    deployment's paths that cannot go back is left in place rather than lose it.
+    A build killed between its two renames left no destination: its ``old`` folder, the previous
+    site, is renamed back. A build killed while its staging folder held ``.git`` and the
+    ``keep:`` paths gets them moved back, as its :data:`JOURNAL` lists them. The folders' names
+    carry the process id of the build that made them; those of a running build are left alone.
     """
     if not destination.parent.is_dir():
         return
-    dead = {kind: [folder for folder in _leftovers(destination, kind) if _dead(folder, destination, kind)]
-            for kind in LEFTOVER_KINDS}
-    if not os.path.lexists(destination) and dead["old"]:
-        newest = max(dead["old"], key=lambda folder: folder.stat().st_mtime_ns)
-        newest.rename(destination)
-        dead["old"].remove(newest)
-    carried = carried_paths(carry)
-    for staging in dead["staging"]:
-        if not os.path.isfile(staging / MARKER) or _put_back(staging, destination, carried):
+    if not os.path.lexists(destination):
+        old = _dead_leftovers(destination, "old")
+        if old:
+            max(old, key=lambda folder: folder.stat().st_mtime_ns).rename(destination)
+    if not destination.is_dir():
+        return
+    for staging in _dead_leftovers(destination, "staging"):
+        for path in _journal(staging):
+            with contextlib.suppress(OSError):
+                _move(staging, destination, path)
+    with contextlib.suppress(FileNotFoundError):
+        (destination / JOURNAL).unlink()  # killed just after its swap: the paths are in place
+
+
+def remove_leftovers(destination: Path) -> None:
+    """:func:`recover`, then delete the folders killed builds left beside ``destination``
+    (staging, old and trash). A staging folder still holding a path of the deployment that
+    could not go back is left in place rather than lose it."""
+    recover(destination)
+    if not destination.parent.is_dir():
+        return
+    for staging in _dead_leftovers(destination, "staging"):
+        if not any(os.path.lexists(os.path.join(staging, *PurePosixPath(path).parts))
+                   for path in _journal(staging)):
             shutil.rmtree(staging, ignore_errors=True)
-    for folder in dead["old"] + dead["trash"]:
+    for folder in _dead_leftovers(destination, "old") + _dead_leftovers(destination, "trash"):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _put_back(staging: Path, destination: Path, carried: Sequence[str]) -> bool:
-    """Move the carried paths in ``staging`` back to ``destination``; True when none is left."""
-    clear = True
-    for path in carried:
-        if not os.path.lexists(os.path.join(staging, *PurePosixPath(path).parts)):
-            continue
-        try:
-            if destination.is_dir() and _move(staging, destination, path):
-                continue
-        except OSError:
-            pass
-        clear = False
-    return clear
+def _dead_leftovers(destination: Path, kind: str) -> list[Path]:
+    return [folder for folder in _leftovers(destination, kind) if _dead(folder, destination, kind)]
+
+
+def _journal(staging: Path) -> list[str]:
+    """The deployment's paths a staging folder holds, as its journal lists them (safe ones only)."""
+    try:
+        lines = (staging / JOURNAL).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    found = []
+    for line in lines:
+        path = PurePosixPath(line)
+        if line and not path.is_absolute() and ".." not in path.parts:
+            found.append(line)
+    return found
 
 
 def _alive(pid: int) -> bool:
@@ -500,15 +533,20 @@ def _swap(staging: Path, destination: Path) -> Path | None:
     return old
 
 
-def _discard(old: Path, destination: Path, detach: bool) -> None:
-    """Delete the replaced folder, renamed first so that no later build mistakes it for a site."""
+def _to_trash(old: Path, destination: Path) -> Path:
+    """Rename the replaced folder before deleting it, so no later build mistakes it for a site
+    to restore (see :func:`recover`)."""
     trash = _fresh(destination, "trash")
     try:
         old.rename(trash)
     except OSError:
-        trash = old
-    if not (detach and _remove_in_background(trash)):
-        shutil.rmtree(trash, ignore_errors=True)
+        return old
+    return trash
+
+
+def _delete(folder: Path, detach: bool) -> None:
+    if not (detach and _remove_in_background(folder)):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_in_background(folder: Path) -> bool:
