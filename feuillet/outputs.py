@@ -219,7 +219,8 @@ def quiet_worker() -> None:
     (see :func:`forking`); from here on they are ignored."""
     for number in _STOPPING:
         signal.signal(number, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
 
 @contextlib.contextmanager
@@ -228,6 +229,9 @@ def forking() -> Iterator[None]:
     inherits the hold and lifts it in :func:`quiet_worker`, so none is stopped before it ignores
     Ctrl-C, and the pool's threads keep it, so the main thread is the one that gets them. Here a
     held signal takes effect when the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no fork there either
+        yield
+        return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
     try:
         yield

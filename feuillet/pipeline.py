@@ -646,8 +646,8 @@ def make(
     reusing its unchanged files, under the lock of the folder (``waiting`` is called once if
     another build holds it for long). With it (the dev server), ``output`` is a private folder
     updated in place file by file, whose files ``memory.manifest`` knows. On any problem nothing
-    is written and the old output stays as it was; Ctrl-C raises :class:`Interrupted`, whose
-    ``written`` says whether the new site was already in place.
+    is written and the old output stays as it was (Ctrl-C raises KeyboardInterrupt, or
+    :class:`Interrupted` once the new site is in place).
     """
     started = time.perf_counter()
     timings: list[tuple[str, float]] = []
@@ -738,7 +738,9 @@ def make(
                     stamp.record(store, output, recorded)
         except KeyboardInterrupt:
             runner.stop()
-            raise Interrupted(staging is not None and staging.committed) from None
+            if staging is not None and staging.committed:
+                raise Interrupted(written=True) from None
+            raise
         except BaseException:
             runner.stop()
             raise

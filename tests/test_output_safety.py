@@ -14,6 +14,7 @@ import re
 import select
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from feuillet import cache as caching
 from feuillet import write
 from feuillet.model import Output
 from feuillet.pipeline import BuildOptions, Project, build
@@ -213,6 +215,10 @@ def test_a_folder_of_a_feuillet_without_markers_is_known_by_its_manifest(site: C
     (out / MARKER).unlink()  # as an older feuillet left it
     assert run(root, "build", "--output", str(out)) == 0
     assert (out / MARKER).read_bytes() == MARKER_TEXT  # given its marker, even with nothing to write
+    (out / MARKER).unlink()
+    with sqlite3.connect(root / ".cache" / caching.FILE_NAME) as db:  # a cache of another version
+        db.execute("UPDATE meta SET value = 'an older feuillet' WHERE key = 'salt'")
+    assert run(root, "build", "--output", str(out)) == 0
     (out / MARKER).unlink()
     (out / "notes.txt").write_text("pas à feuillet")  # a file the manifest does not list
     assert run(root, "build", "--output", str(out)) == 2
