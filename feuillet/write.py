@@ -477,7 +477,7 @@ def remove_leftovers(destination: Path) -> None:
                    for path in _journal(staging)):
             shutil.rmtree(staging, ignore_errors=True)
     for folder in _dead_leftovers(destination, "old") + _dead_leftovers(destination, "trash"):
-        shutil.rmtree(folder, ignore_errors=True)
+        _delete(folder, detach=False)
 
 
 def _dead_leftovers(destination: Path, kind: str) -> list[Path]:
@@ -545,7 +545,9 @@ def _to_trash(old: Path, destination: Path) -> Path:
 
 
 def _delete(folder: Path, detach: bool) -> None:
-    if not (detach and _remove_in_background(folder)):
+    if folder.is_symlink():  # the output was a link to a folder: the link goes, not what it names
+        folder.unlink()
+    elif not (detach and _remove_in_background(folder)):
         shutil.rmtree(folder, ignore_errors=True)
 
 

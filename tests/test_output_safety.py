@@ -411,6 +411,16 @@ def test_every_kind_of_leftover_of_a_dead_build_is_removed(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, "out"])
 
 
+def test_an_output_that_was_a_link_leaves_no_leftover(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    write_site([Output("index.html", b"old")], elsewhere)
+    (tmp_path / "out").symlink_to(elsewhere)
+    write_site([Output("index.html", b"new")], tmp_path / "out")
+    assert files(tmp_path / "out") == {MARKER: MARKER_TEXT, "index.html": b"new"}
+    assert files(elsewhere) == {MARKER: MARKER_TEXT, "index.html": b"old"}  # what it named is untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "out"]
+
+
 def test_a_no_op_build_is_not_taken_while_leftovers_remain(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", {"content/articles/a.yaml": article("Titre", 1)})
     age(root)
