@@ -256,6 +256,23 @@ class Cache:
     def drop_manifest(self, folder: Path) -> None:
         self._guard("DELETE FROM manifest WHERE folder = ?", (str(folder),))
 
+    @staticmethod
+    def recorded_files(folder: Path, output: Path) -> set[str]:
+        """The paths the manifest lists for ``output``, whatever feuillet version wrote the cache
+        (empty if there is none): how a folder written before output markers is recognised."""
+        path = folder / FILE_NAME
+        if not path.is_file():
+            return set()
+        try:
+            db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=30)
+            try:
+                rows = db.execute("SELECT path FROM manifest WHERE folder = ?", (str(output.absolute()),))
+                return {str(row[0]) for row in rows.fetchall()}
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            return set()
+
     def _many(self, query: str, rows: list[tuple[Any, ...]]) -> None:
         if not rows:
             return

@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TextIO
+from types import FrameType
+from typing import NoReturn, TextIO
 
 from feuillet import __version__, stamp
-from feuillet.errors import BuildFailed, SourceError, Translate, as_errors, decimal, message, say
+from feuillet.errors import BuildFailed, SourceError, Translate, as_errors, decimal, message, say, template
 from feuillet.messages import editor_language, translator
 from feuillet.project import BuildOptions, Project
-from feuillet.write import UnsafeOutput, check_destination
+from feuillet.write import Interrupted, UnsafeOutput, check_output, recover
 
 # The stages (Markdown, Jinja2, Babel, Pillow behind them) are imported by the commands that
 # use them, so that a build with nothing to do (``feuillet.stamp``) does not pay for them.
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
 COMMANDS = ("build", "check", "list", "new", "schema", "serve")
 GLOBAL_OPTIONS = ("--root", "--lang")  # options before the command, each with a value
+
+# Messages of the command line, one format string each with named placeholders.
+INTERRUPTED = template("interrupted")
+INTERRUPTED_BUILD = template("interrupted; the previous site is unchanged")
+INTERRUPTED_WRITTEN = template("interrupted; the new site was already in place")
+WAITING = template("waiting for another build into {folder}…")
 
 
 def schemas() -> dict[str, Callable[[], dict[str, object]]]:
@@ -76,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
                               help="ignore .cache/ and rebuild everything from the sources")
     build_parser.add_argument("--strict", action="store_true",
                               help="treat every warning as an error (exit 1, nothing written)")
+    build_parser.add_argument("--force", action="store_true",
+                              help="replace the output folder even if feuillet did not make it "
+                                   "(.git and the keep: paths of site.yaml are still kept)")
     talk = build_parser.add_mutually_exclusive_group()
     talk.add_argument("--verbose", "-v", action="store_true", help="also print the time of each stage")
     talk.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something is wrong")
@@ -209,7 +221,8 @@ def _warnings(count: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None, default_root: Path | None = None) -> int:
-    """Run one command; returns the exit code (0 ok, 1 content or template errors, 2 usage)."""
+    """Run one command; returns the exit code (0 ok, 1 content or template errors, 2 usage or an
+    output folder refused, 70 internal error, 130 interrupted by Ctrl-C or SIGTERM)."""
     arguments = _arguments(sys.argv[1:] if argv is None else argv)
     try:
         options = _parser().parse_args(arguments)
@@ -221,21 +234,61 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
     speak = Speaker(translator(editor_language(options.lang, os.environ, project.config)),
                     getattr(options, "format", "text"))
     try:
-        return _run(options, project, speak)
+        with _sigterm_interrupts():
+            return _run(options, project, speak)
     except BuildFailed as error:
         return speak.report(error)
     except UnsafeOutput as error:
         speak(error.args[0] if error.args else str(error), sys.stderr)
-        return EXIT_CONTENT
+        return EXIT_USAGE
     except OSError as error:
         speak(str(error), sys.stderr)
         return EXIT_CONTENT
+    except Interrupted as error:
+        speak(message(INTERRUPTED_WRITTEN if error.written else INTERRUPTED_BUILD), sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        speak(message(INTERRUPTED_BUILD if options.command == "build" else INTERRUPTED), sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # never show an editor a traceback; keep one for developers
         if os.environ.get("FEUILLET_DEBUG"):
             raise
         speak(message("internal error: {kind}: {error} (set FEUILLET_DEBUG=1 to see where)",
                       kind=type(error).__name__, error=str(error)), sys.stderr)
-        return 70
+        return EXIT_INTERNAL
+
+
+def run(default_root: Path | None = None) -> NoReturn:
+    """The ``feuillet`` command (and ``build.py``): :func:`main`, then exit with its code.
+
+    After Ctrl-C or SIGTERM the process ends at once, without waiting for the threads of a
+    worker pool: everything is cleaned up by then, and a worker stopped while it was sending a
+    result could otherwise keep the interpreter waiting at exit."""
+    code = main(default_root=default_root)
+    if code == EXIT_INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def _interrupt(number: int, frame: FrameType | None) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, a stopping service) stops a command as Ctrl-C does, so it
+    cleans up the same way. Only the main thread may set signal handlers."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
@@ -292,15 +345,23 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
                                  now=publication_instant(options.now, os.environ),
                                  preview=options.preview if options.preview is not None
                                  else options.base_path is not None,
-                                 preview_label=options.preview_label)
+                                 preview_label=options.preview_label,
+                                 force=options.force)
     progress = None if options.quiet else Progress(sys.stderr)
-    check_destination(output, project.root)
+    check_output(project, output, options.force)
+    recover(output.absolute())
     report = stamp.skip(project, output, build_options)
+
+    def waiting() -> None:
+        if progress:
+            progress.done()
+        speak(message(WAITING, folder=output), sys.stderr, flush=True)
+
     try:
         if report is None:
             from feuillet.pipeline import build
 
-            report = build(project, output, build_options, progress, shortcut=False)
+            report = build(project, output, build_options, progress, shortcut=False, waiting=waiting)
     finally:
         if progress:
             progress.done()
@@ -336,9 +397,9 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
 
 def _list(project: Project, now: datetime | None, speak: Speaker) -> int:
     """Drafts and scheduled articles, with their dates: what the site does not show yet."""
-    from feuillet.pipeline import waiting
+    from feuillet.pipeline import scheduling
 
-    chosen = waiting(project, now)
+    chosen = scheduling(project, now)
     for article in chosen.scheduled:
         speak(message("scheduled {when}: {path} ({title})", when=article.date.isoformat(),
                       path=article.source, title=article.title))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from feuillet.errors import Message, Problems, message
-from feuillet.fields import Field, Reader, object_schema
-from feuillet.model import Publisher, SiteConfig
-from feuillet.sources import YMap, load_yaml
+from feuillet.errors import Message, Problems, message, template
+from feuillet.fields import Field, Reader, items, kind_name, object_schema
+from feuillet.model import Kept, Publisher, SiteConfig
+from feuillet.project import MARKER
+from feuillet.sources import YList, YMap, load_yaml
 
 SITE_FIELDS: tuple[Field, ...] = (
     Field("title", "text", "The site's name, shown in the header and in page titles.", True),
@@ -30,6 +32,8 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("social_cards", "bool", "Draw a preview card for each article without an image of "
           "its own (default true)."),
     Field("publisher", "mapping", "The publishing organisation: name, url, logo."),
+    Field("keep", "paths", "Paths of the output folder that belong to the deployment, such as "
+          "[CNAME, .nojekyll, notes/]: each build carries them into the new folder (.git always is)."),
 )
 
 PUBLISHER_FIELDS: tuple[Field, ...] = (
@@ -40,18 +44,37 @@ PUBLISHER_FIELDS: tuple[Field, ...] = (
 
 LANGUAGES = ("fr", "en")
 
+# Messages of keep:, one format string each with named placeholders.
+KEEP_NOT_A_LIST = template("expected a list of paths such as [CNAME, .nojekyll], got {kind}")
+KEEP_NOT_A_PATH = template("expected a path, but item {number} is {kind}")
+KEEP_ABSOLUTE = template("'{path}' is an absolute path; give a path inside the output folder, such as CNAME")
+KEEP_UP = template("'{path}' goes out of the output folder with '..'; give a path inside it, such as CNAME")
+KEEP_WHOLE = template("'{path}' is the whole output folder; give a file or folder inside it, such as CNAME")
+KEEP_MARKER = template("'{path}' is feuillet's own marker file; every build writes it")
+
 
 def load_config(text: str, path: str, problems: Problems) -> SiteConfig | None:
     """Validate ``site.yaml``."""
+    return load_settings(text, path, problems)[0]
+
+
+def load_settings(text: str, path: str, problems: Problems) -> tuple[SiteConfig | None, tuple[Kept, ...]]:
+    """Validate ``site.yaml``: the site's settings, and the output paths it keeps (``keep:``)."""
     data, error = load_yaml(text, path)
     if error:
         problems.extend([error])
-        return None
+        return None, ()
     reader = Reader(path, problems, ZoneInfo("UTC"))
     mapping = reader.mapping(data, SITE_FIELDS)
     if mapping is None:
-        return None
-    values = {field.name: reader.value(mapping, field) for field in SITE_FIELDS if field.kind != "mapping"}
+        return None, ()
+    keep = _keep(mapping, reader)
+    return _config(mapping, reader, problems), keep
+
+
+def _config(mapping: YMap, reader: Reader, problems: Problems) -> SiteConfig | None:
+    values = {field.name: reader.value(mapping, field) for field in SITE_FIELDS
+              if field.kind not in ("mapping", "paths")}
     timezone = _timezone(values.get("timezone"), mapping, reader)
     language = values.get("language") or "fr"
     if language not in LANGUAGES:
@@ -124,6 +147,45 @@ def base_path_problem(path: str) -> Message | None:
     if not _URL_PATH_RE.match(path) or any(segment in (".", "..") for segment in segments):
         return message("--base-path expects a path such as /pr-12/ (letters, digits, - . _ ~ and /), "
                        "got '{path}'", path=path)
+    return None
+
+
+def _keep(mapping: YMap, reader: Reader) -> tuple[Kept, ...]:
+    """The ``keep:`` paths, normalised (``notes/`` is ``notes``); each wrong one is reported."""
+    if "keep" not in mapping:
+        return ()
+    raw, line = mapping["keep"], mapping.key_lines["keep"]
+    if isinstance(raw, str):
+        entries = [(line, raw)]
+    elif isinstance(raw, YList):
+        entries = items(raw)
+    else:
+        reader.error(line, "keep", message(KEEP_NOT_A_LIST, kind=kind_name(raw)))
+        return ()
+    kept: list[Kept] = []
+    for number, (item_line, item) in enumerate(entries, start=1):
+        if not isinstance(item, str) or not item.strip():
+            kind = message("empty") if isinstance(item, str) else kind_name(item)
+            reader.error(item_line, "keep", message(KEEP_NOT_A_PATH, number=number, kind=kind))
+            continue
+        problem = _path_problem(item.strip())
+        if problem:
+            reader.error(item_line, "keep", problem)
+        else:
+            kept.append(Kept(str(PurePosixPath(item.strip())), item_line))
+    return tuple(kept)
+
+
+def _path_problem(text: str) -> Message | None:
+    path = PurePosixPath(text)
+    if path.is_absolute():
+        return message(KEEP_ABSOLUTE, path=text)
+    if ".." in path.parts:
+        return message(KEEP_UP, path=text)
+    if not path.parts:
+        return message(KEEP_WHOLE, path=text)
+    if str(path) == MARKER:
+        return message(KEEP_MARKER, path=text)
     return None
 
 

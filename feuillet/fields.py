@@ -22,6 +22,8 @@ _DATE_HINT = "expected a date such as 2024-06-19 or a date-time such as 2024-06-
 _DATE_SHAPE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL_RE = re.compile(r"^(?:https?://[^\s]+|/[^\s]*)$")
+# A relative path inside a folder: not absolute, no '..' segment (JSON Schema's ECMA dialect).
+_RELATIVE_PATH_PATTERN = r"^(?!/)(?!(.*/)?\.\.(/|$)).+$"
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,8 @@ class Field:
     """One key an editor may write: its kind of value, whether it is required, what it means."""
 
     name: str
-    kind: str  # text | markdown | date | bool | int | texts | slug | url | mapping | blocks | sections
+    # text | markdown | date | bool | int | texts | slug | url | paths | mapping | blocks | sections
+    kind: str
     description: str
     required: bool = False
 
@@ -164,6 +167,11 @@ class Reader:
         return value, None
 
 
+def kind_name(value: Any) -> Message:
+    """How an editor would call the kind of ``value``: text, a number, a list…"""
+    return _kind_name(value)
+
+
 def _describe(raw: Any) -> str:
     if isinstance(raw, str):
         return message("'{text}'", text=raw)  # French quotes it « like this »
@@ -228,6 +236,9 @@ def json_schema_of(kind: str) -> dict[str, Any]:
         return {"type": "string", "pattern": _SLUG_RE.pattern, "maxLength": 100}
     if kind == "url":
         return {"type": "string", "pattern": _URL_RE.pattern}
+    if kind == "paths":
+        path = {"type": "string", "minLength": 1, "pattern": _RELATIVE_PATH_PATTERN}
+        return {"oneOf": [path, {"type": "array", "items": path}]}
     raise ValueError(f"no scalar schema for kind {kind!r}")
 
 

@@ -138,6 +138,16 @@ class BinaryFile:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A path of the output folder that belongs to the deployment (``keep:`` in ``site.yaml``):
+    carried from the old folder into each new one. Not in :class:`SiteConfig`, because it
+    changes no byte of the site."""
+
+    path: str  # relative POSIX path, normalised: CNAME, .well-known/security.txt, notes
+    line: int  # its line in site.yaml, for error messages
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything a build reads, loaded and validated: the input of the render stage."""
 
@@ -147,6 +157,7 @@ class Site:
     templates: tuple[TextFile, ...]
     catalogs: tuple[TextFile, ...]
     static: tuple[BinaryFile, ...]
+    keep: tuple[Kept, ...] = ()
 
 
 @dataclass(frozen=True)

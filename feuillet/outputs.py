@@ -8,12 +8,14 @@ because a task's result depends on nothing but the task and the workshop's input
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -209,10 +211,82 @@ class Workshop:
 _WORKSHOP: Workshop | None = None
 
 
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
+def quiet_worker() -> None:
+    """Set up a worker process's signals: Ctrl-C, which a terminal sends to every process of the
+    build, and SIGTERM, which a service manager may send to all of them, are the main process's
+    to handle: it stops the workers (:func:`stop_pool`). Both were held back since the fork
+    (see :func:`forking`); from here on they are ignored."""
+    for number in _STOPPING:
+        signal.signal(number, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+
+
+@contextlib.contextmanager
+def forking() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while a pool starts its processes and threads: a worker
+    inherits the hold and lifts it in :func:`quiet_worker`, so none is stopped before it ignores
+    Ctrl-C, and the pool's threads keep it, so the main thread is the one that gets them. Here a
+    held signal takes effect when the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no fork there either
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _each(chunk: tuple[Callable[[Any], Any], Sequence[Any]]) -> list[Any]:
+    function, items = chunk
+    return [function(item) for item in items]
+
+
+def submit(pool: ProcessPoolExecutor, function: Callable[[Any], Any], items: Sequence[Any],
+           chunk: int) -> list[Future[list[Any]]]:
+    """Hand ``items`` to the pool in chunks, as ``pool.map`` does; see :func:`results`."""
+    with forking():
+        return [pool.submit(_each, (function, items[start : start + chunk]))
+                for start in range(0, len(items), chunk)]
+
+
+def results(futures: Sequence[Future[list[Any]]]) -> Iterator[Any]:
+    """The results of :func:`submit`, in order. Unlike ``pool.map``, stopping early (Ctrl-C)
+    cancels nothing: :func:`stop_pool` ends the pool, and a future cancelled meanwhile would make
+    the pool's own thread fail noisily as it marks the rest failed."""
+    for future in futures:
+        yield from future.result()
+
+
 def _start_worker(theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None,
                   compiled: Path | None) -> None:
     global _WORKSHOP
+    quiet_worker()
     _WORKSHOP = Workshop(theme, facts, font, cards, compiled)
+
+
+def start_method() -> str:
+    """fork is quickest; with other threads alive (the dev server) it is unsafe, so a fresh
+    interpreter starts each worker instead."""
+    return "fork" if threading.active_count() == 1 else "spawn"
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """End a pool now: its workers are killed, not waited for (what ``kill_workers`` does from
+    Python 3.14 on). Its tasks are left to fail with the pool (cancelling them here races with
+    the pool's own thread marking them failed)."""
+    processes = list((pool._processes or {}).values())  # private: no public way before 3.14
+    pool.shutdown(wait=False)
+    for process in processes:
+        with contextlib.suppress(ValueError, ProcessLookupError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(ValueError):
+            process.join(timeout=1)
 
 
 def _work(job: tuple[str, Any, str]) -> Any:
@@ -261,18 +335,15 @@ class Runner:
             return
         pool = self._start()
         chunk = max(1, min(64, len(jobs) // (self.jobs * 8)))
-        for done, result in enumerate(pool.map(_work, jobs, chunksize=chunk), start=1):
+        for done, result in enumerate(results(submit(pool, _work, jobs, chunk)), start=1):
             yield result
             if progress:
                 progress(done)
 
     def _start(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # fork is quickest; with other threads alive (the dev server) it is unsafe, so a
-            # fresh interpreter starts each worker instead.
-            method = "fork" if threading.active_count() == 1 else "spawn"
             self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=multiprocessing.get_context(method),
+                max_workers=self.jobs, mp_context=multiprocessing.get_context(start_method()),
                 initializer=_start_worker, initargs=self.init,
             )
         return self._pool
@@ -280,4 +351,10 @@ class Runner:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def stop(self) -> None:
+        """End the workers now (an interrupted or failed build): nothing is waited for."""
+        if self._pool is not None:
+            stop_pool(self._pool)
             self._pool = None

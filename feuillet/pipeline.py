@@ -6,6 +6,7 @@ only ever skips work whose inputs it has seen, so a build with it gives the byte
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import multiprocessing
@@ -13,7 +14,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,11 +28,11 @@ from feuillet import cache as caching
 from feuillet import publish, related, social, stamp
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
-from feuillet.config import load_config
+from feuillet.config import load_settings
 from feuillet.content import Publication, check_unique_slugs, load_article, load_page, publication
-from feuillet.errors import BuildFailed, Problems, SourceError, as_errors, message
+from feuillet.errors import BuildFailed, Message, Problems, SourceError, as_errors, message, template
 from feuillet.links import check_links
-from feuillet.model import Article, BinaryFile, Page, Site, SiteConfig, TextFile
+from feuillet.model import Article, BinaryFile, Kept, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import (
     MIN_TASKS_PER_WORKER,
     Made,
@@ -42,6 +42,11 @@ from feuillet.outputs import (
     ViewTask,
     Workshop,
     default_jobs,
+    quiet_worker,
+    results,
+    start_method,
+    stop_pool,
+    submit,
 )
 from feuillet.plan import Entry, PlanInputs, Step, make_plan
 from feuillet.project import BuildOptions, BuildReport, Progress, Project
@@ -58,7 +63,18 @@ from feuillet.views import (
     page_view,
     typography_of,
 )
-from feuillet.write import InPlace, Staging, check_destination, folder_files, remove_in_background
+from feuillet.write import (
+    InPlace,
+    Interrupted,
+    Staging,
+    add_marker,
+    check_output,
+    folder_files,
+    locked,
+    recover,
+    remove_in_background,
+    remove_leftovers,
+)
 
 if TYPE_CHECKING:
     from feuillet.serve import Snapshot
@@ -129,7 +145,7 @@ def _settings(config: SiteConfig, names: Sequence[str]) -> str:
     return digest(*(getattr(config, name) for name in names))
 
 
-def _load_config(project: Project, problems: Problems) -> SiteConfig:
+def _load_config(project: Project, problems: Problems) -> tuple[SiteConfig, tuple[Kept, ...]]:
     if not project.config.is_file():
         problems.add("site.yaml", 0, "site.yaml", message("no site.yaml in {root}", root=project.root))
         problems.raise_if_any()
@@ -138,11 +154,11 @@ def _load_config(project: Project, problems: Problems) -> SiteConfig:
         problems.extend([error])
         problems.raise_if_any()
     assert text is not None
-    config = load_config(text, "site.yaml", problems)
+    config, keep = load_settings(text, "site.yaml", problems)
     if config is None:
         problems.raise_if_any()
         raise BuildFailed([])  # unreachable: a missing config always comes with a problem
-    return config
+    return config, keep
 
 
 # What the plan and the link check know of an article without its view: its summary, the
@@ -197,10 +213,16 @@ def _parse_all(jobs: list[tuple[str, str, SiteConfig]], workers: int
     """Parse articles in order, on every core when there are enough of them (a cold build)."""
     if workers <= 1 or len(jobs) < MIN_TASKS_PER_WORKER * 2:
         return [_parse(job) for job in jobs]
-    method = "fork" if threading.active_count() == 1 else "spawn"  # see outputs.Runner
     chunk = max(1, min(64, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        return list(pool.map(_parse, jobs, chunksize=chunk))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(start_method()),
+                               initializer=quiet_worker)
+    try:
+        parsed = list(results(submit(pool, _parse, jobs, chunk)))
+    except BaseException:
+        stop_pool(pool)  # Ctrl-C or a failure: the other articles are not parsed
+        raise
+    pool.shutdown()
+    return parsed
 
 
 def _load_articles(
@@ -286,7 +308,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
               future: bool = False) -> Loaded:
     """Read and validate every source; raises BuildFailed listing all problems."""
     problems = Problems()
-    config = _load_config(project, problems)
+    config, keep = _load_config(project, problems)
     store = cache or Cache(None, caching.salt())
     articles, hashes = _load_articles(project, config, store, problems, memory, workers)
     pages: list[Page] = _load_each(
@@ -316,6 +338,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
         templates=tuple(templates),
         catalogs=tuple(catalogs),
         static=tuple(static),
+        keep=keep,
     )
     return Loaded(site, hashes, store.notes, sorted(set(problems.warnings)), chosen)
 
@@ -494,6 +517,7 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageVi
     )
     steps = make_plan(inputs, views.summary, views.view)
     _check_paths(steps, site)
+    _check_keep(steps, site.keep)
     return steps
 
 
@@ -508,6 +532,35 @@ def _link_warnings(site: Site, views: Views, pages: list[PageView], steps: Seque
     files = {path for step in steps for path in step.paths}
     template_ids = {match for template in site.templates for match in _TEMPLATE_ID_RE.findall(template.text)}
     return check_links([o for o in outlines if o is not None], files, site.config.url, template_ids)
+
+
+# Messages of keep: paths the site writes itself (site.yaml errors).
+KEEP_SITE_FILE = template("{path} is also a file of the site")
+KEEP_SITE_FOLDER = template("{path} is also a folder of the site")
+KEEP_INSIDE_SITE_FILE = template("{path} is inside {file}, a file of the site")
+
+
+def keep_conflict(kept: str, paths: Sequence[str]) -> Message | None:
+    """Why the site's own files leave no room for the ``keep:`` path ``kept``, or None."""
+    for path in paths:
+        if path == kept:
+            return message(KEEP_SITE_FILE, path=kept)
+        if path.startswith(kept + "/"):
+            return message(KEEP_SITE_FOLDER, path=kept)
+        if kept.startswith(path + "/"):
+            return message(KEEP_INSIDE_SITE_FILE, path=kept, file=path)
+    return None
+
+
+def _check_keep(steps: Sequence[Step], keep: Sequence[Kept]) -> None:
+    """A ``keep:`` path the site writes itself is a site.yaml error: the two would fight."""
+    if not keep:
+        return
+    paths = [path for step in steps for path in step.paths]
+    errors = [SourceError("site.yaml", kept.line, "keep", problem) for kept in keep
+              if (problem := keep_conflict(kept.path, paths)) is not None]
+    if errors:
+        raise BuildFailed(errors)
 
 
 def _check_paths(steps: Sequence[Step], site: Site) -> None:
@@ -653,13 +706,16 @@ def make(
     cache: Cache | None = None,
     memory: Memory | None = None,
     progress: Progress | None = None,
+    waiting: Callable[[], None] | None = None,
 ) -> Built:
     """Load, plan, render what changed and write into ``output`` (None: check only, write nothing).
 
     Without ``memory``, the new output replaces ``output`` in one swap (see ``write.Staging``),
-    reusing its unchanged files. With it (the dev server), ``output`` is a private folder
+    reusing its unchanged files, under the lock of the folder (``waiting`` is called once if
+    another build holds it for long). With it (the dev server), ``output`` is a private folder
     updated in place file by file, whose files ``memory.manifest`` knows. On any problem nothing
-    is written and the old output stays as it was.
+    is written and the old output stays as it was (Ctrl-C raises KeyboardInterrupt, or
+    :class:`Interrupted` once the new site is in place).
     """
     started = time.perf_counter()
     timings: list[tuple[str, float]] = []
@@ -698,6 +754,10 @@ def make(
                         options.jobs or default_jobs(), reused, compiled)
         if memory is not None:
             memory.workshop = (tools, runner.local)
+        css = {path: base_path + "static/" + target for path, target in facts.assets.items()
+               if path.endswith(".css")}
+        carry = tuple(kept.path for kept in site.keep)
+        staging: Staging | None = None
         try:
             mark = lap("load", started)
             views = make_views(loaded, runner, store, salt, progress, memory)
@@ -708,49 +768,63 @@ def make(
             if options.strict and warnings:
                 raise BuildFailed(as_errors(warnings))
             mark = lap("plan", mark)
-            if memory is not None:
-                rows = memory.manifest
-                on_disk = {path: (row.size, row.mtime_ns) for path, row in rows.items()}
-            elif output is not None:
-                rows = store.manifest(output.absolute())
-                on_disk = folder_files(output) if rows and output.is_dir() else {}
-            else:
-                rows, on_disk = {}, {}
-            if output is None:
-                result = run_plan(steps, runner, {}, {}, Nowhere(), progress)
-            elif memory is None and unchanged(steps, rows, on_disk):
-                result = Result(dict(rows), 0)
-            else:
-                sink: Staging | InPlace = (InPlace(output, on_disk) if memory is not None
-                                           else Staging(output, None, options.detach))
-                with sink:
-                    result = run_plan(steps, runner, rows, on_disk, sink, progress)
-                    mark = lap("render", mark)
-                    if result.written == 0 and set(result.rows) == set(on_disk):
-                        sink.abort()  # the same files, the same bytes: leave the folder alone
-                        stats = on_disk
-                    else:
-                        stats = sink.commit()
-                manifest = {path: ManifestRow(row.digest, row.content, *stats[path])
-                            for path, row in result.rows.items()}
+            # A folder replaced whole: one build at a time, from reading its files to recording them.
+            swapped = output is not None and memory is None
+            with locked(output, waiting) if swapped and output is not None else contextlib.nullcontext():
                 if memory is not None:
-                    memory.manifest = manifest
+                    rows = memory.manifest
+                    on_disk = {path: (row.size, row.mtime_ns) for path, row in rows.items()}
+                elif output is not None:
+                    remove_leftovers(output.absolute())
+                    rows = store.manifest(output.absolute())
+                    on_disk = folder_files(output, carry) if rows and output.is_dir() else {}
                 else:
-                    store.put_manifest(output.absolute(), manifest)
+                    rows, on_disk = {}, {}
+                if output is None:
+                    result = run_plan(steps, runner, {}, {}, Nowhere(), progress)
+                elif memory is None and unchanged(steps, rows, on_disk):
+                    result = Result(dict(rows), 0)
+                    add_marker(output)
+                else:
+                    if memory is None:
+                        staging = Staging(output, None, options.detach, carry)
+                    sink: Staging | InPlace = staging or InPlace(output, on_disk)
+                    with sink:
+                        result = run_plan(steps, runner, rows, on_disk, sink, progress)
+                        mark = lap("render", mark)
+                        if result.written == 0 and set(result.rows) == set(on_disk):
+                            sink.abort()  # the same files, the same bytes: leave the folder alone
+                            if staging is not None:
+                                add_marker(output)
+                            stats = on_disk
+                        else:
+                            stats = sink.commit()
+                    manifest = {path: ManifestRow(row.digest, row.content, *stats[path])
+                                for path, row in result.rows.items()}
+                    if memory is not None:
+                        memory.manifest = manifest
+                    else:
+                        store.put_manifest(output.absolute(), manifest)
+                if in_place:
+                    assert output is not None
+                    recorded = stamp.Recorded(
+                        current, len(site.articles), len(site.pages), len(result.rows), base_path,
+                        tuple(sorted(css.items())), warnings=tuple(warnings),
+                        next_publication=loaded.publication.next_publication if loaded.publication else None,
+                        keep=carry) if current else None
+                    stamp.record(store, output, recorded)
+        except KeyboardInterrupt:
+            runner.stop()
+            if staging is not None and staging.committed:
+                raise Interrupted(written=True) from None
+            raise
+        except BaseException:
+            runner.stop()
+            raise
         finally:
             runner.close()
         if [stage for stage, _ in timings][-1] != "render":
             mark = lap("render", mark)
-        css = {path: base_path + "static/" + target for path, target in facts.assets.items()
-               if path.endswith(".css")}
-        if in_place:
-            assert output is not None
-            recorded = stamp.Recorded(current, len(site.articles), len(site.pages), len(result.rows),
-                                      base_path, tuple(sorted(css.items())),
-                                      tuple(warnings),
-                                      loaded.publication.next_publication if loaded.publication else None,
-                                      ) if current else None
-            stamp.record(store, output, recorded)
         lap("write", mark)
         report = BuildReport(
             articles=len(site.articles),
@@ -766,7 +840,7 @@ def make(
         return Built(report, base_path, css, report.written)
 
 
-def waiting(project: Project, now: datetime | None = None) -> Publication:
+def scheduling(project: Project, now: datetime | None = None) -> Publication:
     """What a production build at ``now`` publishes, and the drafts and scheduled articles."""
     loaded = load_site(project, now=now)
     assert loaded.publication is not None
@@ -780,17 +854,19 @@ def check(project: Project, drafts: bool = True, strict: bool = False) -> BuildR
 
 
 def build(project: Project, output: Path, options: BuildOptions = BuildOptions(),
-          progress: Progress | None = None, shortcut: bool = True) -> BuildReport:
+          progress: Progress | None = None, shortcut: bool = True,
+          waiting: Callable[[], None] | None = None) -> BuildReport:
     """The whole build. On any problem nothing is written and the old output stays.
 
     With ``shortcut``, a build whose sources have not changed since it last wrote ``output``
     (``feuillet.stamp``) returns at once; the command line checks that before importing this.
     """
-    check_destination(output, project.root)
+    check_output(project, output, options.force)
+    recover(output.absolute())
     skipped = stamp.skip(project, output, options) if shortcut else None
     if skipped is not None:
         return skipped
-    return make(project, output, options, progress=progress).report
+    return make(project, output, options, progress=progress, waiting=waiting).report
 
 
 def typography_report(project: Project) -> list[SourceError]:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from feuillet.errors import SourceError
 
+MARKER = ".feuillet"  # the file at the top of every output folder feuillet makes
+
 
 @dataclass(frozen=True)
 class Project:
@@ -53,6 +55,7 @@ class BuildOptions:
     jobs: int = 0  # worker processes; 0: one per available core
     cache: bool = True  # False: start from an empty in-memory cache (``--no-cache``)
     detach: bool = False  # True: the replaced output folder is deleted in the background
+    force: bool = False  # True: replace an output folder even if feuillet did not make it
     strict: bool = False  # True: every warning is an error (``--strict``)
     future: bool = False  # True: publish articles dated in the future too (``--future``)
     now: datetime | None = None  # the instant that decides what is published; None: the clock

@@ -25,7 +25,7 @@ from pathlib import Path
 from feuillet.cache import Cache, digest, salt
 from feuillet.errors import SourceError
 from feuillet.project import BuildOptions, BuildReport, Project
-from feuillet.write import folder_files
+from feuillet.write import folder_files, has_leftovers
 
 TRUSTED_AGE_NS = 2_000_000_000  # how old a modification time must be to mean "unchanged"
 
@@ -42,6 +42,7 @@ class Recorded:
     stylesheets: tuple[tuple[str, str], ...]
     warnings: tuple[SourceError, ...] = ()
     next_publication: datetime | None = None  # past it, a scheduled article is due: build again
+    keep: tuple[str, ...] = ()  # the keep: paths of site.yaml, not files of the site
 
 
 def source_files(project: Project) -> list[tuple[str, int, int]]:
@@ -100,8 +101,10 @@ def unchanged(output: Path, current: str | None, cache: Cache,
         return None
     if last.next_publication is not None and (now is None or now >= last.next_publication):
         return None
+    if has_leftovers(output):  # another build is writing, or a killed one left work to finish
+        return None
     rows = cache.manifest(output.absolute())
-    on_disk = folder_files(output)
+    on_disk = folder_files(output, last.keep)
     if not rows or on_disk != {path: (row.size, row.mtime_ns) for path, row in rows.items()}:
         return None
     report = BuildReport(last.articles, last.pages, last.files, time.perf_counter() - started,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from feuillet.model import Output
-from feuillet.write import UnsafeOutput, check_destination, write_site
+from feuillet.write import MARKER, MARKER_TEXT, UnsafeOutput, check_destination, write_site
 from tests.conftest import run
 from tests.test_errors import GOOD
 
@@ -42,7 +42,7 @@ def test_successful_build_removes_stale_files(tmp_path: Path) -> None:
     output = tmp_path / "out"
     write_site([Output("old/index.html", b"old")], output)
     write_site([Output("index.html", b"new")], output)
-    assert snapshot(output) == {"index.html": b"new"}
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "index.html": b"new"}
 
 
 def test_interrupted_write_keeps_the_old_site(tmp_path: Path) -> None:
@@ -50,15 +50,17 @@ def test_interrupted_write_keeps_the_old_site(tmp_path: Path) -> None:
     write_site([Output("index.html", b"old")], output)
     with pytest.raises(UnsafeOutput):
         write_site([Output("index.html", b"new"), Output("../escape.html", b"x")], output)
-    assert snapshot(output) == {"index.html": b"old"}
+    assert snapshot(output) == {MARKER: MARKER_TEXT, "index.html": b"old"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_refuses_to_replace_the_project(tmp_path: Path) -> None:
-    with pytest.raises(UnsafeOutput):
+    with pytest.raises(UnsafeOutput) as error:
         check_destination(tmp_path, tmp_path)
-    with pytest.raises(UnsafeOutput):
+    assert str(error.value) == f"refusing to use {tmp_path} as the output folder: it is the project folder"
+    with pytest.raises(UnsafeOutput) as error:
         check_destination(tmp_path.parent, tmp_path)
+    assert str(error.value) == f"refusing to use {tmp_path.parent} as the output folder: it contains the project"
 
 
 def test_two_builds_are_byte_identical(site: Callable[..., Path], tmp_path: Path) -> None:
