@@ -45,14 +45,24 @@ class Anchors:
     """The ids already used on one page, so headings of later blocks get unique ones."""
 
     taken: set[str] = field(default_factory=set)
+    # The last number tried for each wanted id: every lower one is taken, so a page with
+    # thousands of identical subheads does not try them all again for each (that is quadratic).
+    tried: dict[str, int] = field(default_factory=dict)
 
     def claim(self, wanted: str) -> str:
-        candidate, number = wanted, 1
+        number = self.tried.get(wanted, 1)
+        candidate = wanted if number == 1 else f"{wanted}-{number}"
         while candidate in self.taken:
             number += 1
             candidate = f"{wanted}-{number}"
         self.taken.add(candidate)
+        self.tried[wanted] = number
         return candidate
+
+    def clear(self) -> None:
+        """Start a new page."""
+        self.taken.clear()
+        self.tried.clear()
 
 
 class _AnchorProcessor(Treeprocessor):

@@ -213,7 +213,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
     ``renderer`` must typeset as the article asks (``typography_of``); its anchors are reset here.
     """
     typography = renderer.typography
-    renderer.anchors.taken.clear()
+    renderer.anchors.clear()
     sections = []
     for section in article.sections:
         wanted = section.anchor or (slugify(section.title) if section.title else None)
@@ -263,7 +263,7 @@ def _plain_text(markdown_text: str, renderer: Renderer) -> str:
 
 
 def page_view(page: Page, renderer: Renderer) -> PageView:
-    renderer.anchors.taken.clear()
+    renderer.anchors.clear()
     body = Markup(renderer.block(page.body))
     if page.description:
         description = _plain_text(page.description, renderer)
