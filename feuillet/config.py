@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feuillet.errors import Problems
 from feuillet.fields import Field, Reader, object_schema
-from feuillet.model import Publisher, SiteConfig
+from feuillet.files import human_size
+from feuillet.model import MAX_FILE_SIZE, Publisher, SiteConfig
 from feuillet.sources import YMap, load_yaml
 
 SITE_FIELDS: tuple[Field, ...] = (
@@ -29,6 +30,8 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("social_cards", "bool", "Draw a preview card for each article without an image of "
           "its own (default true)."),
     Field("publisher", "mapping", "The publishing organisation: name, url, logo."),
+    Field("max_file_size", "int", "The largest source file feuillet reads, in bytes "
+          f"(default {MAX_FILE_SIZE}: {human_size(MAX_FILE_SIZE)}); a larger one is an error."),
 )
 
 PUBLISHER_FIELDS: tuple[Field, ...] = (
@@ -78,6 +81,7 @@ def load_config(text: str, path: str, problems: Problems) -> SiteConfig | None:
         page_size=values.get("page_size") or 20,
         social_cards=True if values.get("social_cards") is None else values["social_cards"],
         publisher=publisher,
+        max_file_size=values.get("max_file_size") or MAX_FILE_SIZE,
     )
 
 

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from feuillet.body import merge_prose, split_blocks, split_sections
 from feuillet.errors import Problems, SourceError
 from feuillet.fields import Field, Reader, items, object_schema
+from feuillet.files import is_markdown
+from feuillet.limits import Text, markdown_problems, texts_of
 from feuillet.model import Article, Block, ItemList, Page, Quote, Section, SiteConfig
 from feuillet.slugs import is_safe_slug, slugify
 from feuillet.sources import YMap, load_yaml, split_front_matter
@@ -75,7 +77,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
     """Load an article in either form, chosen by the file's extension."""
     before = len(problems.items)
     reader = Reader(path, problems, ZoneInfo(config.timezone))
-    if path.endswith(".md"):
+    if is_markdown(path):
         document = split_front_matter(text)
         if document is None:
             reader.error(1, "front matter", "a Markdown article starts with '---', its metadata, and '---'")
@@ -83,6 +85,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         data, error = load_yaml(document.front_matter, path, document.front_matter_line)
         if error:
             problems.extend([error])
+            return None
+        if not _bounded(data, document.body, document.body_line, reader):
             return None
         mapping = reader.mapping(data if data is not None else YMap(), METADATA_FIELDS, line=1)
         raw_sections, issues = split_sections(document.body, document.body_line)
@@ -93,6 +97,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         data, error = load_yaml(text, path)
         if error:
             problems.extend([error])
+            return None
+        if not _bounded(data, None, 0, reader):
             return None
         mapping = reader.mapping(data, ARTICLE_FIELDS)
         sections = _sections_from_yaml(mapping, reader) if mapping is not None else []
@@ -118,6 +124,17 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         image=metadata["image"],
         source=path,
     )
+
+
+def _bounded(data: Any, body: str | None, body_line: int, reader: Reader) -> bool:
+    """Report the bounds on pathological text (``feuillet.limits``) that a source exceeds."""
+    texts = texts_of(data)
+    if body is not None:
+        texts.append(Text(body, body_line, "body"))
+    excesses = markdown_problems(texts)
+    for excess in excesses:
+        reader.error(excess.line, excess.key, excess.message)
+    return not excesses
 
 
 def _slug_from_path(path: str, reader: Reader) -> str:
@@ -248,6 +265,8 @@ def load_page(text: str, path: str, problems: Problems) -> Page | None:
     data, error = load_yaml(document.front_matter, path, document.front_matter_line)
     if error:
         problems.extend([error])
+        return None
+    if not _bounded(data, document.body, document.body_line, reader):
         return None
     mapping = reader.mapping(data if data is not None else YMap(), PAGE_FIELDS, line=1)
     if mapping is None:

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from feuillet.errors import SourceError
+from feuillet.files import is_markdown
 from feuillet.sources import YList, YMap, load_yaml, split_front_matter
 from feuillet.typography import typeset_runs
 
@@ -69,7 +70,7 @@ def _join(prefix: str, key: str) -> str:
 def typography_warnings(text: str, path: str) -> list[SourceError]:
     """Warnings for one content file (YAML article, or Markdown article or page)."""
     out: list[SourceError] = []
-    if path.endswith(".md"):
+    if is_markdown(path):
         document = split_front_matter(text)
         if document is None:
             return out

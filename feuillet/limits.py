@@ -1,0 +1,389 @@
+"""Bounds on pathological input, checked at load time so that every input builds or fails fast.
+
+Python-Markdown is quadratic on a few shapes of text, and recursive on nesting: a paragraph of a
+megabyte, thousands of ``[`` left open, code spans never closed, ``<`` opening no tag, blocks
+of thousands of lines, quotes and lists nested hundreds deep, emphasis opened hundreds of times.
+PyYAML recurses on nesting too, and its aliases (``*name``) can repeat one text a million times.
+Each function here measures one source file's texts in one linear pass (regular expressions,
+no Markdown) against a *cost model* of what the library would do, and names the line where a
+bound is exceeded. Ordinary articles stay far below every bound: a quote nests one level, a
+paragraph holds a few thousand characters, a link's brackets close a few words later.
+
+Pure functions of strings and plain containers, no I/O: the build reports what they return.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# --- the bounds -------------------------------------------------------------------------------
+
+MAX_PARAGRAPH = 100_000  # characters between two blank lines (inline parsing is quadratic in it)
+MAX_BLOCKS = 10_000  # paragraphs, list items and other texts in one file (each has a fixed cost)
+BLOCK_WORK = 4_000_000  # sum over blocks of lines² (headings, rules and rows split blocks line by line)
+BRACKET_WORK = 2_000_000  # characters Markdown scans from each '[' to its ']' (or the paragraph's end)
+BACKTICK_WORK = 2_000_000  # the same from each run of '`' to the run that closes it
+MAX_OPEN_TAGS = 100  # '<' that open no complete HTML tag (each is scanned to the end of the text)
+MAX_TAG = 2_000  # characters one HTML tag may have to count as complete
+MAX_NESTING = 20  # quotes ('>') and indented lists, one inside the other
+MAX_EMPHASIS = 50  # '*' or '_' opened one inside the other in one paragraph
+MAX_YAML_DEPTH = 50  # mappings and lists, one inside the other
+YAML_GROWTH = 10  # aliases may make a YAML document this many times its size, no more
+YAML_SLACK = 10_000  # ... plus this many values and characters
+
+# --- the messages (one format string each, placeholders named) -------------------------------
+
+PARAGRAPH = "a paragraph of {length:,} characters (the limit is {limit:,}): break it up with blank lines"
+BLOCK_LINES = ("{lines:,} lines without a blank line between them: Markdown slows down on long blocks, "
+               "and this file has too many long ones; put blank lines between paragraphs, headings "
+               "and list items")
+BLOCKS = ("more than {limit:,} paragraphs, list items and other texts in one file: split it into "
+          "several")
+BRACKETS = ("{count:,} '[' in this paragraph are left open or nested deep, which Markdown reads very "
+            "slowly: close each with ']' or write it as \\[")
+BACKTICKS = ("{count:,} runs of '`' in this paragraph open code that is not closed soon, which "
+             "Markdown reads very slowly: close each or write it as \\`")
+TAGS = "more than {limit:,} '<' that open no complete HTML tag: write a '<' that starts no tag as &lt;"
+NESTING = ("nested {depth} levels deep with '>' and indentation (the limit is {limit}): nest quotes "
+           "and lists less")
+EMPHASIS = ("emphasis ('*' or '_') opened {depth} levels deep (the limit is {limit}): close each "
+            "emphasis before opening another, or write a lone '*' as \\*")
+YAML_DEEP = ("the YAML is nested more than {limit} levels deep here: feuillet's files need only a "
+             "few levels")
+YAML_ALIASES = ("the aliases (*name) in this YAML expand it to more than {limit:,} values and "
+                "characters: write the text out instead of repeating it")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text of a source file that Markdown or typography will read."""
+
+    text: str
+    line: int  # the file line of its first line
+    key: str  # how messages name it: ``body``, ``standfirst``, ``sections[1].blocks[2]``…
+
+
+@dataclass(frozen=True)
+class Excess:
+    """A bound exceeded: where, and what to do about it."""
+
+    line: int
+    key: str
+    message: str
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+_BREAK_RE = re.compile(r"\n(?:[ \t]*\n)+")
+# Searched in "\n" + text: a literal first character is found much faster than "^" (MULTILINE).
+_ITEM_RE = re.compile(r"\n[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+_DEEP_RE = re.compile(rf"\n[ \t>]{{{MAX_NESTING + 1},}}")
+_FENCE_RE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)
+# What Python-Markdown's HTML parser reads as a whole tag, comment or declaration, quickly.
+_COMPLETE_TAG_RE = re.compile(
+    r"""<(?:[A-Za-z][A-Za-z0-9:-]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>
+         |/[A-Za-z][A-Za-z0-9:-]*\s*>
+         |!--.*?-->
+         |!\[CDATA\[.*?\]\]>
+         |![A-Za-z][^<>]*>
+         |\?[^<>]*>)""",
+    re.VERBOSE | re.DOTALL,
+)
+_MARKS_RE = re.compile(r"[\n\[`*_<]")  # what any bound below is about
+_INDENT = frozenset(" \t>")
+_SPACE = frozenset(" \t\n\r\f\v\u00a0\u202f")
+
+
+Report = Callable[[str, "Excess"], None]  # (rule, excess): keeps the first excess of each rule
+
+
+@dataclass
+class _Worst:
+    """The paragraph where one cost model is highest (local to one check)."""
+
+    cost: int = 0
+    line: int = 0
+    key: str = ""
+    count: int = 0
+
+    def offer(self, cost: int, item: Text, offset: int, count: int) -> None:
+        """Keep the paragraph of ``item`` starting at ``offset`` if it costs the most so far."""
+        if cost > self.cost:
+            self.cost, self.line, self.key, self.count = cost, _line_at(item, offset), item.key, count
+
+
+@dataclass
+class _Tally:
+    """The running totals of one file's texts (local to :func:`markdown_problems`)."""
+
+    blocks: int = 0
+    block_work: int = 0
+    bracket_work: int = 0
+    backtick_work: int = 0
+    open_tags: int = 0
+
+
+def markdown_problems(texts: Iterable[Text]) -> list[Excess]:
+    """The bounds one file's Markdown texts exceed (at most one problem per bound)."""
+    items = list(texts)
+    tally = _Tally()
+    found: dict[str, Excess] = {}
+    longest, brackets, backticks = _Worst(), _Worst(), _Worst()
+
+    def report(rule: str, excess: Excess) -> None:
+        found.setdefault(rule, excess)
+
+    bracket_bound = backtick_bound = 0
+    for item in items:
+        text = item.text
+        # Most texts are a few plain words (a title, a name, a sentence): nothing to measure.
+        plain = not _MARKS_RE.search(text, 0, len(text.rstrip()))
+        if plain and len(text) < 1_000 and text[:1] not in _INDENT:
+            tally.blocks += 1
+            tally.block_work += 1
+            continue
+        tally.blocks += 1 + len(_BREAK_RE.findall(text)) + len(_ITEM_RE.findall("\n" + text))
+        if tally.blocks > MAX_BLOCKS:
+            report("blocks", Excess(item.line, item.key, BLOCKS.format(limit=MAX_BLOCKS)))
+        _paragraphs(item, tally, longest, report)
+        _nesting(item, report)
+        if "<" in text and tally.open_tags <= MAX_OPEN_TAGS:
+            _tags(item, tally, report)
+        # Each mark is scanned at most to the end of its text: when even that stays within the
+        # budget, the exact scans below are not needed (an ordinary file never needs them).
+        bracket_bound += text.count("[") * len(text)
+        backtick_bound += text.count("`") * len(text)
+    if tally.block_work > BLOCK_WORK:
+        report("block lines", Excess(longest.line, longest.key, BLOCK_LINES.format(lines=longest.count)))
+    if bracket_bound > BRACKET_WORK and sum(_bracket_cost(i, brackets) for i in items) > BRACKET_WORK:
+        report("brackets", Excess(brackets.line, brackets.key, BRACKETS.format(count=brackets.count)))
+    if backtick_bound > BACKTICK_WORK and sum(_backtick_cost(i, backticks) for i in items) > BACKTICK_WORK:
+        report("backticks", Excess(backticks.line, backticks.key, BACKTICKS.format(count=backticks.count)))
+    return sorted(found.values(), key=lambda excess: excess.line)
+
+
+def _paragraphs(item: Text, tally: _Tally, longest: _Worst, report: Report) -> None:
+    """Per paragraph: its length, its emphasis, and the lines² of its block (fenced code counts
+    as one line)."""
+    text, start, line = item.text, 0, item.line
+    fences = "```" in text or "~~~" in text
+    emphasis = text.count("*") + text.count("_") > MAX_EMPHASIS
+    for end, after, newlines in _breaks(text):
+        length = end - start
+        if length > MAX_PARAGRAPH:
+            report("paragraph", Excess(line, item.key, PARAGRAPH.format(length=length, limit=MAX_PARAGRAPH)))
+        lines = text.count("\n", start, end) + 1
+        if fences and lines > 1:
+            lines = _outside_fences(text[start:end])
+        tally.block_work += lines * lines
+        if lines > longest.cost:
+            longest.cost, longest.line, longest.key, longest.count = lines, line, item.key, lines
+        if emphasis and text.count("*", start, end) + text.count("_", start, end) > MAX_EMPHASIS:
+            _emphasis(item, start, end, line, report)
+        line += newlines
+        start = after
+
+
+def _breaks(text: str) -> list[tuple[int, int, int]]:
+    """(end of the paragraph, start of the next, newlines from one start to the next)."""
+    found = []
+    start = 0
+    for match in _BREAK_RE.finditer(text):
+        found.append((match.start(), match.end(), text.count("\n", start, match.end())))
+        start = match.end()
+    found.append((len(text), len(text), 0))
+    return found
+
+
+def _outside_fences(block: str) -> int:
+    """Lines of a block that are not inside fenced code (which Markdown sets aside first)."""
+    count, fence = 0, ""
+    for line in block.split("\n"):
+        match = _FENCE_RE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = ""
+        elif match:
+            fence = match.group(1)
+            count += 1
+        else:
+            count += 1
+    return count
+
+
+def _line_at(item: Text, offset: int) -> int:
+    return item.line + item.text.count("\n", 0, offset)
+
+
+def _nesting(item: Text, report: Report) -> None:
+    """Lines that start with more than MAX_NESTING levels of '>' and indentation."""
+    text = item.text
+    for match in _DEEP_RE.finditer("\n" + text):
+        prefix = match.group()[1:].expandtabs(4)
+        quotes = prefix.count(">")
+        depth = quotes + max(0, len(prefix) - quotes - prefix.count("> ")) // 4
+        if depth > MAX_NESTING and not _in_fence(text, match.start()):
+            line = _line_at(item, match.start())
+            report("nesting", Excess(line, item.key, NESTING.format(depth=depth, limit=MAX_NESTING)))
+            return
+
+
+def _in_fence(text: str, offset: int) -> bool:
+    """Whether ``offset`` is inside fenced code (then Markdown does not parse it)."""
+    fence = ""
+    for match in _FENCE_RE.finditer(text, 0, offset):
+        mark = match.group(1)
+        if not fence:
+            fence = mark
+        elif mark[0] == fence[0] and len(mark) >= len(fence):
+            fence = ""
+    return bool(fence)
+
+
+_BRACKET_RE = re.compile(r"\\.|[\[\]]|\n(?:[ \t]*\n)+", re.DOTALL)
+_BACKTICK_RE = re.compile(r"\\.|`+|\n(?:[ \t]*\n)+", re.DOTALL)
+_EMPHASIS_RE = re.compile(r"\\.|[*_]+", re.DOTALL)
+_TAG_START_RE = re.compile(r"<[A-Za-z/!?]")
+
+
+
+def _bracket_cost(item: Text, worst: _Worst) -> int:
+    """How far Markdown scans for links: from each '[' to the ']' that closes it, or to the end
+    of its paragraph when none does (then every later '[' is scanned as far: quadratic)."""
+    text = item.text
+    total = paragraph = marks = start = 0
+    opened: list[int] = []
+    for match in _BRACKET_RE.finditer(text):
+        token, at = match.group(), match.start()
+        if token == "[":
+            opened.append(at)
+            marks += 1
+        elif token == "]":
+            if opened:
+                paragraph += at - opened.pop()
+        elif token[0] == "\n":
+            paragraph += len(opened) * at - sum(opened)
+            worst.offer(paragraph, item, start, marks)
+            total += paragraph
+            paragraph = marks = 0
+            start = match.end()
+            opened.clear()
+    paragraph += len(opened) * len(text) - sum(opened)
+    worst.offer(paragraph, item, start, marks)
+    return total + paragraph
+
+
+def _backtick_cost(item: Text, worst: _Worst) -> int:
+    """How far Markdown scans for code spans: from each run of backticks to the next run of the
+    same length, or to the end of its paragraph."""
+    text = item.text
+    total = paragraph = marks = start = 0
+    opened: dict[int, int] = {}  # length of a run → where it opened
+    for match in _BACKTICK_RE.finditer(text):
+        token, at = match.group(), match.start()
+        if token[0] == "`":
+            marks += 1
+            if len(token) in opened:
+                paragraph += at - opened.pop(len(token))
+            else:
+                opened[len(token)] = at
+        elif token[0] == "\n":
+            paragraph += len(opened) * at - sum(opened.values())
+            worst.offer(paragraph, item, start, marks)
+            total += paragraph
+            paragraph = marks = 0
+            start = match.end()
+            opened.clear()
+    paragraph += len(opened) * len(text) - sum(opened.values())
+    worst.offer(paragraph, item, start, marks)
+    return total + paragraph
+
+
+def _emphasis(item: Text, start: int, end: int, line: int, report: Report) -> None:
+    """Emphasis opened inside emphasis in one paragraph: a run of '*' or '_' closes the innermost
+    one, opens one, or (between spaces, or a list's bullet) neither."""
+    text = item.text
+    depth = deepest = 0
+    for match in _EMPHASIS_RE.finditer(text, start, end):
+        at, after_at = match.start(), match.end()
+        if text[at] == "\\":
+            continue
+        before = text[at - 1] if at else " "
+        after = text[after_at] if after_at < len(text) else " "
+        opens = after not in _SPACE and (before in _SPACE or not before.isalnum())
+        closes = before not in _SPACE and (after in _SPACE or not after.isalnum())
+        if closes and depth:
+            depth -= 1
+        elif opens:
+            depth += 1
+            deepest = max(deepest, depth)
+    if deepest > MAX_EMPHASIS:
+        report("emphasis", Excess(line, item.key, EMPHASIS.format(depth=deepest, limit=MAX_EMPHASIS)))
+
+
+def _tags(item: Text, tally: _Tally, report: Report) -> None:
+    """'<' that opens no complete tag: Python-Markdown's HTML parser scans on from each one."""
+    text = item.text
+    end = len(text)
+    for match in _TAG_START_RE.finditer(text):
+        at = match.start()
+        if _COMPLETE_TAG_RE.match(text, at, min(end, at + MAX_TAG)) is None:
+            tally.open_tags += 1
+            if tally.open_tags > MAX_OPEN_TAGS:
+                report("tags", Excess(_line_at(item, at), item.key, TAGS.format(limit=MAX_OPEN_TAGS)))
+                return
+
+
+# --- the texts of a YAML document -------------------------------------------------------------
+
+
+def texts_of(data: Any, line: int = 1, key: str = "") -> list[Text]:
+    """Every string in parsed YAML (mappings with ``key_lines``, lists with ``item_lines``), with
+    its line and key; a multi-line string is taken as a block scalar starting on the next line."""
+    found: list[Text] = []
+    pending: list[tuple[Any, int, str]] = [(data, line, key)]
+    while pending:
+        value, at, name = pending.pop()
+        if isinstance(value, str):
+            first = at + 1 if "\n" in value.rstrip("\n") else at
+            found.append(Text(value, first, name or "document"))
+        elif isinstance(value, dict):
+            lines = getattr(value, "key_lines", {})
+            for child, item in value.items():
+                pending.append((item, lines.get(child, at), f"{name}.{child}" if name else str(child)))
+        elif isinstance(value, list):
+            lines = getattr(value, "item_lines", [])
+            for index, item in enumerate(value):
+                item_line = lines[index] if index < len(lines) else at
+                pending.append((item, item_line, f"{name}[{index + 1}]"))
+    found.reverse()
+    return found
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+
+def yaml_problem(data: Any, size: int, first_line: int = 1) -> Excess | None:
+    """Nesting deeper than MAX_YAML_DEPTH, or aliases that repeat too much (counted with their
+    repetitions, stopping as soon as the bound is passed: a "billion laughs" costs nothing)."""
+    limit = YAML_GROWTH * size + YAML_SLACK
+    weight = 0
+    pending: list[tuple[Any, int, int]] = [(data, 1, first_line)]
+    while pending:
+        value, depth, line = pending.pop()
+        weight += 1
+        if isinstance(value, str):
+            weight += len(value)
+        elif isinstance(value, dict | list):
+            line = getattr(value, "line", line) or line
+            if depth > MAX_YAML_DEPTH:
+                return Excess(line, "yaml", YAML_DEEP.format(limit=MAX_YAML_DEPTH))
+            children: Sequence[Any] = list(value.values()) if isinstance(value, dict) else value
+            weight += len(children)
+            pending.extend((child, depth + 1, line) for child in children)
+        if weight > limit:
+            return Excess(first_line, "yaml", YAML_ALIASES.format(limit=limit))
+    return None
