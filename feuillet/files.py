@@ -35,6 +35,7 @@ from feuillet.errors import SourceError
 LITTER: tuple[str, ...] = (
     "*~",  # backup copies (Emacs, gedit, nano)
     "*.sw[a-p]",  # Vim swap files
+    "*.swx",  # Vim's test that it may write a swap file
     "#*#",  # Emacs auto-save files
     ".#*",  # Emacs lock files
     "*.tmp",  # copies written before being renamed over the real file

@@ -22,10 +22,12 @@ from typing import Any
 # --- the bounds -------------------------------------------------------------------------------
 
 MAX_PARAGRAPH = 100_000  # characters between two blank lines (inline parsing is quadratic in it)
-MAX_BLOCKS = 10_000  # paragraphs, list items and other texts in one file (each has a fixed cost)
+MAX_BLOCKS = 5_000  # paragraphs, list items and other texts in one file (each has a fixed cost)
+MAX_MARKS = 10_000  # '*', '_', '`', '[', '<', '&' and '\\' in one file (each element costs ~50 µs)
 BLOCK_WORK = 4_000_000  # sum over blocks of lines² (headings, rules and rows split blocks line by line)
-BRACKET_WORK = 2_000_000  # characters Markdown scans from each '[' to its ']' (or the paragraph's end)
-BACKTICK_WORK = 2_000_000  # the same from each run of '`' to the run that closes it
+BRACKET_WORK = 1_000_000  # characters Markdown scans from each '[' to its ']' (or the paragraph's end)
+PAREN_WORK = 1_000_000  # the same from each '](' to the ')' that closes the link's address
+BACKTICK_WORK = 1_000_000  # the same from each run of '`' to the run that closes it
 MAX_OPEN_TAGS = 100  # '<' that open no complete HTML tag (each is scanned to the end of the text)
 MAX_TAG = 2_000  # characters one HTML tag may have to count as complete
 MAX_NESTING = 20  # quotes ('>') and indented lists, one inside the other
@@ -42,13 +44,17 @@ BLOCK_LINES = ("{lines:,} lines without a blank line between them: Markdown slow
                "and list items")
 BLOCKS = ("more than {limit:,} paragraphs, list items and other texts in one file: split it into "
           "several")
+MARKS = ("more than {limit:,} Markdown marks ('*', '_', '`', '[', '<', '&' and '\\') in one file, "
+         "which Markdown reads slowly: split it into several")
 BRACKETS = ("{count:,} '[' in this paragraph are left open or nested deep, which Markdown reads very "
             "slowly: close each with ']' or write it as \\[")
+PARENS = ("{count:,} links in this paragraph open an address with '](' that is not closed with ')', "
+          "which Markdown reads very slowly: close each or write the '(' as \\(")
 BACKTICKS = ("{count:,} runs of '`' in this paragraph open code that is not closed soon, which "
              "Markdown reads very slowly: close each or write it as \\`")
 TAGS = "more than {limit:,} '<' that open no complete HTML tag: write a '<' that starts no tag as &lt;"
-NESTING = ("nested {depth} levels deep with '>' and indentation (the limit is {limit}): nest quotes "
-           "and lists less")
+NESTING = ("nested {depth} levels deep with quotes ('>'), list items and indentation (the limit is "
+           "{limit}): nest quotes and lists less")
 EMPHASIS = ("emphasis ('*' or '_') opened {depth} levels deep (the limit is {limit}): close each "
             "emphasis before opening another, or write a lone '*' as \\*")
 YAML_DEEP = ("the YAML is nested more than {limit} levels deep here: feuillet's files need only a "
@@ -78,9 +84,13 @@ class Excess:
 # --- Markdown ---------------------------------------------------------------------------------
 
 _BREAK_RE = re.compile(r"\n(?:[ \t]*\n)+")
-# Searched in "\n" + text: a literal first character is found much faster than "^" (MULTILINE).
-_ITEM_RE = re.compile(r"\n[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]")
-_DEEP_RE = re.compile(rf"\n[ \t>]{{{MAX_NESTING + 1},}}")
+# A list item that does not start a paragraph (those are counted as paragraphs). These start
+# with a literal "\n", found much faster than "^" with MULTILINE.
+_ITEM_RE = re.compile(r"(?<=[^\n])\n[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+# Searched in "\n" + text, for the same reason.
+_LIST_MARK = r"(?:[-*+]|\d{1,9}[.)])(?=[ \t])"  # a list item's bullet or number
+_DEEP_RE = re.compile(rf"\n(?:[ \t>]|{_LIST_MARK}){{{MAX_NESTING + 1},}}")
+_LIST_MARK_RE = re.compile(_LIST_MARK)
 _FENCE_RE = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.MULTILINE)
 # What Python-Markdown's HTML parser reads as a whole tag, comment or declaration, quickly.
 _COMPLETE_TAG_RE = re.compile(
@@ -89,11 +99,14 @@ _COMPLETE_TAG_RE = re.compile(
          |!--.*?-->
          |!\[CDATA\[.*?\]\]>
          |![A-Za-z][^<>]*>
-         |\?[^<>]*>)""",
+         |\?[^<>]*>
+         |[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*>
+         |[^\s<>@]+@[^\s<>]+>)""",
     re.VERBOSE | re.DOTALL,
 )
-_MARKS_RE = re.compile(r"[\n\[`*_<]")  # what any bound below is about
-_INDENT = frozenset(" \t>")
+_MARKS = "*_`[<&\\"  # what makes Markdown build an element (or try to)
+_MARKS_RE = re.compile(r"[\n\[`*_<&\\]")  # what any bound below is about
+_INDENT = frozenset(" \t>-+0123456789")  # how a quote, a list item or indented text starts
 _SPACE = frozenset(" \t\n\r\f\v\u00a0\u202f")
 
 
@@ -120,6 +133,7 @@ class _Tally:
     """The running totals of one file's texts (local to :func:`markdown_problems`)."""
 
     blocks: int = 0
+    marks: int = 0
     block_work: int = 0
     bracket_work: int = 0
     backtick_work: int = 0
@@ -131,12 +145,12 @@ def markdown_problems(texts: Iterable[Text]) -> list[Excess]:
     items = list(texts)
     tally = _Tally()
     found: dict[str, Excess] = {}
-    longest, brackets, backticks = _Worst(), _Worst(), _Worst()
+    longest, brackets, parens, backticks = _Worst(), _Worst(), _Worst(), _Worst()
 
     def report(rule: str, excess: Excess) -> None:
         found.setdefault(rule, excess)
 
-    bracket_bound = backtick_bound = 0
+    bracket_bound = paren_bound = backtick_bound = 0
     for item in items:
         text = item.text
         # Most texts are a few plain words (a title, a name, a sentence): nothing to measure.
@@ -145,7 +159,11 @@ def markdown_problems(texts: Iterable[Text]) -> list[Excess]:
             tally.blocks += 1
             tally.block_work += 1
             continue
-        tally.blocks += 1 + len(_BREAK_RE.findall(text)) + len(_ITEM_RE.findall("\n" + text))
+        tally.marks += sum(text.count(mark) for mark in _MARKS)
+        if tally.marks > MAX_MARKS:
+            report("marks", Excess(item.line, item.key, MARKS.format(limit=MAX_MARKS)))
+        end = len(text.rstrip("\n"))
+        tally.blocks += 1 + len(_BREAK_RE.findall(text, 0, end)) + len(_ITEM_RE.findall(text, 0, end))
         if tally.blocks > MAX_BLOCKS:
             report("blocks", Excess(item.line, item.key, BLOCKS.format(limit=MAX_BLOCKS)))
         _paragraphs(item, tally, longest, report)
@@ -155,11 +173,14 @@ def markdown_problems(texts: Iterable[Text]) -> list[Excess]:
         # Each mark is scanned at most to the end of its text: when even that stays within the
         # budget, the exact scans below are not needed (an ordinary file never needs them).
         bracket_bound += text.count("[") * len(text)
+        paren_bound += text.count("](") * len(text)
         backtick_bound += text.count("`") * len(text)
     if tally.block_work > BLOCK_WORK:
         report("block lines", Excess(longest.line, longest.key, BLOCK_LINES.format(lines=longest.count)))
     if bracket_bound > BRACKET_WORK and sum(_bracket_cost(i, brackets) for i in items) > BRACKET_WORK:
         report("brackets", Excess(brackets.line, brackets.key, BRACKETS.format(count=brackets.count)))
+    if paren_bound > PAREN_WORK and sum(_paren_cost(i, parens) for i in items) > PAREN_WORK:
+        report("parens", Excess(parens.line, parens.key, PARENS.format(count=parens.count)))
     if backtick_bound > BACKTICK_WORK and sum(_backtick_cost(i, backticks) for i in items) > BACKTICK_WORK:
         report("backticks", Excess(backticks.line, backticks.key, BACKTICKS.format(count=backticks.count)))
     return sorted(found.values(), key=lambda excess: excess.line)
@@ -191,10 +212,11 @@ def _breaks(text: str) -> list[tuple[int, int, int]]:
     """(end of the paragraph, start of the next, newlines from one start to the next)."""
     found = []
     start = 0
-    for match in _BREAK_RE.finditer(text):
+    end = len(text.rstrip("\n"))  # a last line end starts no line
+    for match in _BREAK_RE.finditer(text, 0, end):
         found.append((match.start(), match.end(), text.count("\n", start, match.end())))
         start = match.end()
-    found.append((len(text), len(text), 0))
+    found.append((end, end, 0))
     return found
 
 
@@ -219,14 +241,20 @@ def _line_at(item: Text, offset: int) -> int:
 
 
 def _nesting(item: Text, report: Report) -> None:
-    """Lines that start with more than MAX_NESTING levels of '>' and indentation."""
+    """Lines that start with more than MAX_NESTING levels of quotes ('>'), list items (one inside
+    the other on one line, such as ``1. 1. 1.``) and indentation (four columns a level)."""
     text = item.text
     for match in _DEEP_RE.finditer("\n" + text):
-        prefix = match.group()[1:].expandtabs(4)
+        start, end = match.start(), match.end() - 1  # in ``text``
+        prefix = text[start:end].expandtabs(4)
         quotes = prefix.count(">")
-        depth = quotes + max(0, len(prefix) - quotes - prefix.count("> ")) // 4
-        if depth > MAX_NESTING and not _in_fence(text, match.start()):
-            line = _line_at(item, match.start())
+        marks = len(_LIST_MARK_RE.findall(text, start, end + 1))
+        if not quotes and not marks and text[end : end + 1] in ("", "\n"):
+            continue  # a blank line, however many spaces it holds
+        spaces = len(prefix) - quotes - sum(len(mark) for mark in _LIST_MARK_RE.findall(text, start, end + 1))
+        depth = quotes + marks + max(0, spaces - prefix.count("> ") - marks) // 4
+        if depth > MAX_NESTING and not _in_fence(text, start):
+            line = _line_at(item, start)
             report("nesting", Excess(line, item.key, NESTING.format(depth=depth, limit=MAX_NESTING)))
             return
 
@@ -244,6 +272,7 @@ def _in_fence(text: str, offset: int) -> bool:
 
 
 _BRACKET_RE = re.compile(r"\\.|[\[\]]|\n(?:[ \t]*\n)+", re.DOTALL)
+_PAREN_RE = re.compile(r"\\.|\]\(|[()]|\n(?:[ \t]*\n)+", re.DOTALL)
 _BACKTICK_RE = re.compile(r"\\.|`+|\n(?:[ \t]*\n)+", re.DOTALL)
 _EMPHASIS_RE = re.compile(r"\\.|[*_]+", re.DOTALL)
 _TAG_START_RE = re.compile(r"<[A-Za-z/!?]")
@@ -272,6 +301,35 @@ def _bracket_cost(item: Text, worst: _Worst) -> int:
             start = match.end()
             opened.clear()
     paragraph += len(opened) * len(text) - sum(opened)
+    worst.offer(paragraph, item, start, marks)
+    return total + paragraph
+
+
+def _paren_cost(item: Text, worst: _Worst) -> int:
+    """How far Markdown scans for link addresses: from each '](' to the ')' that closes it
+    (parentheses inside count in pairs), or to the end of its paragraph."""
+    text = item.text
+    total = paragraph = marks = start = 0
+    opened: list[tuple[int, bool]] = []  # where each '(' is, and whether it opens an address
+    for match in _PAREN_RE.finditer(text):
+        token, at = match.group(), match.start()
+        if token == "](":
+            opened.append((at + 1, True))
+            marks += 1
+        elif token == "(":
+            opened.append((at, False))
+        elif token == ")":
+            if opened:
+                where, address = opened.pop()
+                paragraph += at - where if address else 0
+        elif token[0] == "\n":
+            paragraph += sum(at - where for where, address in opened if address)
+            worst.offer(paragraph, item, start, marks)
+            total += paragraph
+            paragraph = marks = 0
+            start = match.end()
+            opened.clear()
+    paragraph += sum(len(text) - where for where, address in opened if address)
     worst.offer(paragraph, item, start, marks)
     return total + paragraph
 
@@ -342,13 +400,15 @@ def _tags(item: Text, tally: _Tally, report: Report) -> None:
 
 def texts_of(data: Any, line: int = 1, key: str = "") -> list[Text]:
     """Every string in parsed YAML (mappings with ``key_lines``, lists with ``item_lines``), with
-    its line and key; a multi-line string is taken as a block scalar starting on the next line."""
+    its line and key; a string with a line end is taken as a block scalar (``|`` or ``>``), whose
+    text starts on the line after its key."""
     found: list[Text] = []
     pending: list[tuple[Any, int, str]] = [(data, line, key)]
     while pending:
         value, at, name = pending.pop()
         if isinstance(value, str):
-            first = at + 1 if "\n" in value.rstrip("\n") else at
+            block = value.endswith("\n") or "\n" in value.rstrip("\n")  # a block scalar: | or >
+            first = at + 1 if block else at
             found.append(Text(value, first, name or "document"))
         elif isinstance(value, dict):
             lines = getattr(value, "key_lines", {})

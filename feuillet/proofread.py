@@ -23,6 +23,8 @@ _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 def _line_changes(line: str) -> str | None:
     """The typeset form of one source line, or None when typography leaves it alone."""
+    if not line.strip():
+        return None
     pieces = [(piece, bool(_CODE_RE.fullmatch(piece))) for piece in _CODE_RE.split(line) if piece]
     fixed = "".join(typeset_runs(pieces))
     return fixed if fixed != line else None

@@ -14,7 +14,7 @@ OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "ba
           "feedgen": {"publish"}, "PIL": {"social"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
 PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
-        "cache": set()}
+        "cache": set(), "files": set(), "limits": set()}
 # stages that must not depend on each other: both stand on the Jinja-free views
 APART = [("render", "publish"), ("publish", "render"), ("views", "render"), ("views", "publish"),
          ("views", "outputs"), ("plan", "render"), ("plan", "pipeline"), ("outputs", "pipeline")]
