@@ -22,13 +22,14 @@ from typing import Any
 # --- the bounds -------------------------------------------------------------------------------
 
 MAX_PARAGRAPH = 100_000  # characters between two blank lines (inline parsing is quadratic in it)
-MAX_BLOCKS = 5_000  # paragraphs, list items and other texts in one file (each has a fixed cost)
+MAX_BLOCKS = 5_000  # paragraphs, list items, table cells ('|') and other texts in one file (each costs)
 MAX_MARKS = 10_000  # '*', '_', '`', '[', '<', '&' and '\\' in one file (each element costs ~50 µs)
 BLOCK_WORK = 4_000_000  # sum over blocks of lines² (headings, rules and rows split blocks line by line)
 BRACKET_WORK = 1_000_000  # characters Markdown scans from each '[' to its ']' (or the paragraph's end)
 PAREN_WORK = 1_000_000  # the same from each '](' to the ')' that closes the link's address
 BACKTICK_WORK = 1_000_000  # the same from each run of '`' to the run that closes it
 MAX_OPEN_TAGS = 100  # '<' that open no complete HTML tag (each is scanned to the end of the text)
+TAG_WORK = 5_000_000  # characters the HTML parser scans from each of those to the end of its text
 MAX_TAG = 2_000  # characters one HTML tag may have to count as complete
 MAX_NESTING = 20  # quotes ('>') and indented lists, one inside the other
 MAX_EMPHASIS = 50  # '*' or '_' opened one inside the other in one paragraph
@@ -42,8 +43,8 @@ PARAGRAPH = "a paragraph of {length:,} characters (the limit is {limit:,}): brea
 BLOCK_LINES = ("{lines:,} lines without a blank line between them: Markdown slows down on long blocks, "
                "and this file has too many long ones; put blank lines between paragraphs, headings "
                "and list items")
-BLOCKS = ("more than {limit:,} paragraphs, list items and other texts in one file: split it into "
-          "several")
+BLOCKS = ("more than {limit:,} paragraphs, list items, table cells and other texts in one file: "
+          "split it into several")
 MARKS = ("more than {limit:,} Markdown marks ('*', '_', '`', '[', '<', '&' and '\\') in one file, "
          "which Markdown reads slowly: split it into several")
 BRACKETS = ("{count:,} '[' in this paragraph are left open or nested deep, which Markdown reads very "
@@ -52,7 +53,8 @@ PARENS = ("{count:,} links in this paragraph open an address with '](' that is n
           "which Markdown reads very slowly: close each or write the '(' as \\(")
 BACKTICKS = ("{count:,} runs of '`' in this paragraph open code that is not closed soon, which "
              "Markdown reads very slowly: close each or write it as \\`")
-TAGS = "more than {limit:,} '<' that open no complete HTML tag: write a '<' that starts no tag as &lt;"
+TAGS = ("{count:,} '<' that open no complete HTML tag, which Markdown reads very slowly: write a '<' "
+        "that starts no tag as &lt;")
 NESTING = ("nested {depth} levels deep with quotes ('>'), list items and indentation (the limit is "
            "{limit}): nest quotes and lists less")
 EMPHASIS = ("emphasis ('*' or '_') opened {depth} levels deep (the limit is {limit}): close each "
@@ -105,7 +107,7 @@ _COMPLETE_TAG_RE = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _MARKS = "*_`[<&\\"  # what makes Markdown build an element (or try to)
-_MARKS_RE = re.compile(r"[\n\[`*_<&\\]")  # what any bound below is about
+_MARKS_RE = re.compile(r"[\n\[`*_<&\\|]")  # what any bound below is about
 _INDENT = frozenset(" \t>-+0123456789")  # how a quote, a list item or indented text starts
 _SPACE = frozenset(" \t\n\r\f\v\u00a0\u202f")
 
@@ -138,6 +140,7 @@ class _Tally:
     bracket_work: int = 0
     backtick_work: int = 0
     open_tags: int = 0
+    tag_work: int = 0
 
 
 def markdown_problems(texts: Iterable[Text]) -> list[Excess]:
@@ -163,12 +166,13 @@ def markdown_problems(texts: Iterable[Text]) -> list[Excess]:
         if tally.marks > MAX_MARKS:
             report("marks", Excess(item.line, item.key, MARKS.format(limit=MAX_MARKS)))
         end = len(text.rstrip("\n"))
-        tally.blocks += 1 + len(_BREAK_RE.findall(text, 0, end)) + len(_ITEM_RE.findall(text, 0, end))
+        tally.blocks += (1 + len(_BREAK_RE.findall(text, 0, end)) + len(_ITEM_RE.findall(text, 0, end))
+                         + text.count("|"))
         if tally.blocks > MAX_BLOCKS:
             report("blocks", Excess(item.line, item.key, BLOCKS.format(limit=MAX_BLOCKS)))
         _paragraphs(item, tally, longest, report)
         _nesting(item, report)
-        if "<" in text and tally.open_tags <= MAX_OPEN_TAGS:
+        if "<" in text and "tags" not in found:
             _tags(item, tally, report)
         # Each mark is scanned at most to the end of its text: when even that stays within the
         # budget, the exact scans below are not needed (an ordinary file never needs them).
@@ -390,8 +394,9 @@ def _tags(item: Text, tally: _Tally, report: Report) -> None:
         at = match.start()
         if _COMPLETE_TAG_RE.match(text, at, min(end, at + MAX_TAG)) is None:
             tally.open_tags += 1
-            if tally.open_tags > MAX_OPEN_TAGS:
-                report("tags", Excess(_line_at(item, at), item.key, TAGS.format(limit=MAX_OPEN_TAGS)))
+            tally.tag_work += end - at
+            if tally.open_tags > MAX_OPEN_TAGS or tally.tag_work > TAG_WORK:
+                report("tags", Excess(_line_at(item, at), item.key, TAGS.format(count=tally.open_tags)))
                 return
 
 

@@ -42,8 +42,8 @@ def test_a_long_paragraph_under_the_limit_is_fine() -> None:
 
 def test_too_many_blocks() -> None:
     text = "Un paragraphe.\n\n" * 5_001
-    assert messages(text) == [(5, "more than 5,000 paragraphs, list items and other texts in one file: "
-                                  "split it into several")]
+    assert messages(text) == [(5, "more than 5,000 paragraphs, list items, table cells and other "
+                                  "texts in one file: split it into several")]
 
 
 def test_list_items_count_as_blocks() -> None:
@@ -67,9 +67,10 @@ def test_blocks_too_long_in_all() -> None:
 
 
 def test_a_long_table_is_fine_but_not_three() -> None:
-    table = "| a | b |\n|---|---|\n" + "| x | y |\n" * 1_500
+    table = "| a | b\n|---|---\n" + "| x | y\n" * 1_500  # 3,004 cells
     assert messages(table) == []
-    assert messages("\n\n".join([table] * 3))[0][1].startswith("1,502 lines without a blank line")
+    assert [message[:35] for _, message in messages("\n\n".join([table] * 3))] == [
+        "more than 5,000 paragraphs, list it", "1,502 lines without a blank line be"]
 
 
 def test_fenced_code_counts_as_one_line() -> None:
@@ -111,8 +112,15 @@ def test_code_spans_are_fine() -> None:
 
 def test_too_many_open_tags() -> None:
     text = "Un.\n" + "a <b " * 101
-    assert messages(text) == [(6, "more than 100 '<' that open no complete HTML tag: write a '<' that "
-                                  "starts no tag as &lt;")]
+    assert messages(text) == [(6, "101 '<' that open no complete HTML tag, which Markdown reads very "
+                                  "slowly: write a '<' that starts no tag as &lt;")]
+    assert messages("a <b " * 100) == []
+
+
+def test_open_tags_far_from_the_end() -> None:
+    text = "a <b\n\n" * 20 + ("mot " * 20_000 + "\n\n") * 15  # each is scanned to the end: 1.2 MB
+    assert messages(text) == [(13, "5 '<' that open no complete HTML tag, which Markdown reads very "
+                                   "slowly: write a '<' that starts no tag as &lt;")]
 
 
 @pytest.mark.parametrize("tag", ['<span lang="en">x</span>', "<br/>", "<!-- note -->", "<https://exemple.fr>",
