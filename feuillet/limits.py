@@ -1,13 +1,17 @@
 """Bounds on pathological input, checked at load time so that every input builds or fails fast.
 
-Python-Markdown is quadratic on a few shapes of text, and recursive on nesting: a paragraph of a
-megabyte, thousands of ``[`` left open, code spans never closed, ``<`` opening no tag, blocks
-of thousands of lines, quotes and lists nested hundreds deep, emphasis opened hundreds of times.
-PyYAML recurses on nesting too, and its aliases (``*name``) can repeat one text a million times.
-Each function here measures one source file's texts in one linear pass (regular expressions,
-no Markdown) against a *cost model* of what the library would do, and names the line where a
-bound is exceeded. Ordinary articles stay far below every bound: a quote nests one level, a
-paragraph holds a few thousand characters, a link's brackets close a few words later.
+Python-Markdown is quadratic on a few shapes of text and recursive on nesting: a paragraph of a
+megabyte, thousands of ``[`` or ``](`` left open, code spans never closed, ``<`` opening no tag,
+blocks of thousands of lines (each heading or rule splits the rest of its block again), quotes
+and lists nested hundreds deep, emphasis opened hundreds of times; and each element it builds
+costs tens of microseconds, so a file of nothing but marks, cells or one-word paragraphs is slow
+too. PyYAML recurses on nesting, and its aliases (``*name``) can repeat one text a million times.
+
+Each function here measures one source file's texts (every string of its YAML, and a Markdown
+body) in linear time with regular expressions, never with Markdown, against a *cost model* of
+what the library would do, and names the line where a bound is passed. Ordinary articles stay
+far below every bound: a quote nests one level, a paragraph holds a few thousand characters, a
+link's brackets close a few words later, and an article has dozens of blocks, not thousands.
 
 Pure functions of strings and plain containers, no I/O: the build reports what they return.
 """
