@@ -110,7 +110,7 @@ _COMPLETE_TAG_RE = re.compile(
          |[^\s<>@]+@[^\s<>]+>)""",
     re.VERBOSE | re.DOTALL,
 )
-_MARKS = "*_`[<&\\"  # what makes Markdown build an element (or try to)
+_MARK_RE = re.compile(r"[*_`\[<&\\]")  # what makes Markdown build an element (or try to)
 _MARKS_RE = re.compile(r"[\n\[`*_<&\\|]")  # what any bound below is about
 _INDENT = frozenset(" \t>-+0123456789")  # how a quote, a list item or indented text starts
 _SPACE = frozenset(" \t\n\r\f\v\u00a0\u202f")
@@ -149,42 +149,39 @@ class _Tally:
 
 def markdown_problems(texts: Iterable[Text]) -> list[Excess]:
     """The bounds one file's Markdown texts exceed (at most one problem per bound)."""
-    items = list(texts)
-    tally = _Tally()
+    every = list(texts)
+    items = [item for item in every if not _plain(item.text)]
+    plain = len(every) - len(items)
     found: dict[str, Excess] = {}
-    longest, brackets, parens, backticks = _Worst(), _Worst(), _Worst(), _Worst()
 
     def report(rule: str, excess: Excess) -> None:
         found.setdefault(rule, excess)
 
-    bracket_bound = paren_bound = backtick_bound = 0
+    # First what each text can cost at most, cheaply: where that stays within every bound, the
+    # exact measures below are not needed (an ordinary file never needs them).
+    tally = _Tally()
+    blocks = work = bracket_bound = paren_bound = backtick_bound = 0
+    exact = False
     for item in items:
         text = item.text
-        # Most texts are a few plain words (a title, a name, a sentence): nothing to measure.
-        plain = not _MARKS_RE.search(text, 0, len(text.rstrip()))
-        if plain and len(text) < 1_000 and text[:1] not in _INDENT:
-            tally.blocks += 1
-            tally.block_work += 1
-            continue
-        tally.marks += sum(text.count(mark) for mark in _MARKS)
+        size = len(text)
+        tally.marks += len(_MARK_RE.findall(text))
         if tally.marks > MAX_MARKS:
             report("marks", Excess(item.line, item.key, MARKS.format(limit=MAX_MARKS)))
-        end = len(text.rstrip("\n"))
-        tally.blocks += (1 + len(_BREAK_RE.findall(text, 0, end)) + len(_ITEM_RE.findall(text, 0, end))
-                         + text.count("|"))
-        if tally.blocks > MAX_BLOCKS:
-            report("blocks", Excess(item.line, item.key, BLOCKS.format(limit=MAX_BLOCKS)))
-        _paragraphs(item, tally, longest, report)
-        _nesting(item, report)
+        lines = text.count("\n") + 1
+        blocks += lines + text.count("|")  # each line starts at most one block
+        work += lines * lines
+        exact = exact or size > MAX_PARAGRAPH or text.count("*") + text.count("_") > MAX_EMPHASIS
+        if "\n" in text or text[:1] in _INDENT:
+            _nesting(item, report)
         if "<" in text and "tags" not in found:
             _tags(item, tally, report)
-        # Each mark is scanned at most to the end of its text: when even that stays within the
-        # budget, the exact scans below are not needed (an ordinary file never needs them).
-        bracket_bound += text.count("[") * len(text)
-        paren_bound += text.count("](") * len(text)
-        backtick_bound += text.count("`") * len(text)
-    if tally.block_work > BLOCK_WORK:
-        report("block lines", Excess(longest.line, longest.key, BLOCK_LINES.format(lines=longest.count)))
+        bracket_bound += text.count("[") * size  # each mark is scanned at most to the text's end
+        paren_bound += text.count("](") * size
+        backtick_bound += text.count("`") * size
+    if exact or plain + blocks > MAX_BLOCKS or plain + work > BLOCK_WORK:
+        _blocks(items, plain, tally, report)
+    brackets, parens, backticks = _Worst(), _Worst(), _Worst()
     if bracket_bound > BRACKET_WORK and sum(_bracket_cost(i, brackets) for i in items) > BRACKET_WORK:
         report("brackets", Excess(brackets.line, brackets.key, BRACKETS.format(count=brackets.count)))
     if paren_bound > PAREN_WORK and sum(_paren_cost(i, parens) for i in items) > PAREN_WORK:
@@ -192,6 +189,27 @@ def markdown_problems(texts: Iterable[Text]) -> list[Excess]:
     if backtick_bound > BACKTICK_WORK and sum(_backtick_cost(i, backticks) for i in items) > BACKTICK_WORK:
         report("backticks", Excess(backticks.line, backticks.key, BACKTICKS.format(count=backticks.count)))
     return sorted(found.values(), key=lambda excess: excess.line)
+
+
+def _plain(text: str) -> bool:
+    """A few plain words (a title, a name, a sentence): nothing any bound is about."""
+    return len(text) < 1_000 and text[:1] not in _INDENT and not _MARKS_RE.search(text, 0, len(text.rstrip()))
+
+
+def _blocks(items: Sequence[Text], plain: int, tally: _Tally, report: Report) -> None:
+    """The exact measures of blocks: how many, how long, their lines², their emphasis."""
+    tally.blocks = tally.block_work = plain  # a plain text is one block of one line
+    longest = _Worst()
+    for item in items:
+        text = item.text
+        end = len(text.rstrip("\n"))
+        tally.blocks += (1 + len(_BREAK_RE.findall(text, 0, end)) + len(_ITEM_RE.findall(text, 0, end))
+                         + text.count("|"))
+        if tally.blocks > MAX_BLOCKS:
+            report("blocks", Excess(item.line, item.key, BLOCKS.format(limit=MAX_BLOCKS)))
+        _paragraphs(item, tally, longest, report)
+    if tally.block_work > BLOCK_WORK:
+        report("block lines", Excess(longest.line, longest.key, BLOCK_LINES.format(lines=longest.count)))
 
 
 def _paragraphs(item: Text, tally: _Tally, longest: _Worst, report: Report) -> None:
