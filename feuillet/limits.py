@@ -59,9 +59,9 @@ BACKTICKS = ("{count:,} runs of '`' in this paragraph open code that is not clos
              "Markdown reads very slowly: close each or write it as \\`")
 TAGS = ("{count:,} '<' that open no complete HTML tag, which Markdown reads very slowly: write a '<' "
         "that starts no tag as &lt;")
-NESTING = ("nested {depth} levels deep with quotes ('>'), list items and indentation (the limit is "
+NESTING = ("nested {depth:,} levels deep with quotes ('>'), list items and indentation (the limit is "
            "{limit}): nest quotes and lists less")
-EMPHASIS = ("emphasis ('*' or '_') opened {depth} levels deep (the limit is {limit}): close each "
+EMPHASIS = ("emphasis ('*' or '_') opened {depth:,} levels deep (the limit is {limit}): close each "
             "emphasis before opening another, or write a lone '*' as \\*")
 YAML_DEEP = ("the YAML is nested more than {limit} levels deep here: feuillet's files need only a "
              "few levels")
