@@ -367,3 +367,10 @@ def test_an_edit_inside_a_linked_folder_is_built(tmp_path: Path) -> None:
     age(root / "shared", 10**18)
     assert not skipped(build(Project(root), out, BuildOptions()).timings)
     assert "Autre titre" in (out / "une" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_source_folder_that_is_a_file_is_an_error(site: Callable[..., Path],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"content/pages": "pas un dossier\n"})
+    assert problems(root, capsys) == [
+        "content/pages: file: a file, not a folder: feuillet reads the files inside content/pages"]
