@@ -12,6 +12,7 @@ Deleting ``.cache/`` is always safe; ``build --no-cache`` uses an empty in-memor
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sqlite3
 import sys
@@ -24,14 +25,14 @@ from typing import Any
 from feuillet.errors import message
 
 FILE_NAME = "feuillet.sqlite"
-FORMAT = "1"  # bump when the tables below change
+FORMAT = "2"  # bump when the tables below change
 # Libraries whose version can change the bytes of an output.
 LIBRARIES = ("markdown", "jinja2", "babel", "markupsafe", "pyyaml", "feedgen", "pillow", "tzdata", "nh3")
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
-    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, hash TEXT, context TEXT,
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, identity TEXT, hash TEXT, context TEXT,
     checksum TEXT, payload BLOB);
 CREATE TABLE IF NOT EXISTS memo (key TEXT PRIMARY KEY, checksum TEXT, payload BLOB);
 CREATE TABLE IF NOT EXISTS manifest (
@@ -88,10 +89,19 @@ class ManifestRow:
     mtime_ns: int
 
 
+def identity(stat: os.stat_result) -> str:
+    """Which file a stat is of (device and inode, as text: inodes may not fit SQLite's integers).
+
+    With the size and the modification time, it tells a file left alone from one put in its
+    place, such as a copy with the same size and time, or a link to another file."""
+    return f"{stat.st_dev}:{stat.st_ino}"
+
+
 @dataclass(frozen=True)
 class SourceRow:
     size: int
     mtime_ns: int
+    identity: str
     hash: str
     context: str
     payload: bytes
@@ -183,27 +193,28 @@ class Cache:
     # --- sources ---
 
     def sources(self) -> dict[str, SourceRow]:
-        rows = self._guard("SELECT path, size, mtime_ns, hash, context, checksum, payload FROM sources")
+        rows = self._guard("SELECT path, size, mtime_ns, identity, hash, context, checksum, payload "
+                           "FROM sources")
         return {
-            path: SourceRow(size, mtime, hashed, context, payload)
-            for path, size, mtime, hashed, context, checksum, payload in rows
+            path: SourceRow(size, mtime, identity, hashed, context, payload)
+            for path, size, mtime, identity, hashed, context, checksum, payload in rows
             if isinstance(payload, bytes) and _checksum(payload) == checksum
         }
 
     def source(self, path: str) -> SourceRow | None:
-        rows = self._guard("SELECT size, mtime_ns, hash, context, checksum, payload FROM sources "
-                           "WHERE path = ?", (path,))
+        rows = self._guard("SELECT size, mtime_ns, identity, hash, context, checksum, payload "
+                           "FROM sources WHERE path = ?", (path,))
         if not rows:
             return None
-        size, mtime, hashed, context, checksum, payload = rows[0]
+        size, mtime, identity, hashed, context, checksum, payload = rows[0]
         if not isinstance(payload, bytes) or _checksum(payload) != checksum:
             return None
-        return SourceRow(size, mtime, hashed, context, payload)
+        return SourceRow(size, mtime, identity, hashed, context, payload)
 
     def put_sources(self, rows: dict[str, SourceRow]) -> None:
         self._many(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(path, r.size, r.mtime_ns, r.hash, r.context, _checksum(r.payload), r.payload)
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(path, r.size, r.mtime_ns, r.identity, r.hash, r.context, _checksum(r.payload), r.payload)
              for path, r in rows.items()],
         )
 

@@ -248,7 +248,8 @@ def main(argv: Sequence[str] | None = None, default_root: Path | None = None) ->
         speak(message(INTERRUPTED_WRITTEN if error.written else INTERRUPTED_BUILD), sys.stderr)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        speak(message(INTERRUPTED_BUILD if options.command == "build" else INTERRUPTED), sys.stderr)
+        building = options.command == "build"
+        speak(message(INTERRUPTED_BUILD) if building else message(INTERRUPTED), sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:  # never show an editor a traceback; keep one for developers
         if os.environ.get("FEUILLET_DEBUG"):

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from feuillet.errors import Message, Problems, message, template
 from feuillet.fields import Field, Reader, items, kind_name, object_schema
-from feuillet.model import Kept, Publisher, SiteConfig
+from feuillet.files import human_size
+from feuillet.model import MAX_FILE_SIZE, Kept, Publisher, SiteConfig
 from feuillet.project import MARKER
 from feuillet.sources import YList, YMap, load_yaml
 
@@ -34,6 +35,8 @@ SITE_FIELDS: tuple[Field, ...] = (
     Field("publisher", "mapping", "The publishing organisation: name, url, logo."),
     Field("keep", "paths", "Paths of the output folder that belong to the deployment, such as "
           "[CNAME, .nojekyll, notes/]: each build carries them into the new folder (.git always is)."),
+    Field("max_file_size", "int", "The largest source file feuillet reads, in bytes "
+          f"(default {MAX_FILE_SIZE}: {human_size(MAX_FILE_SIZE)}); a larger one is an error."),
 )
 
 PUBLISHER_FIELDS: tuple[Field, ...] = (
@@ -104,6 +107,7 @@ def _config(mapping: YMap, reader: Reader, problems: Problems) -> SiteConfig | N
         page_size=values.get("page_size") or 20,
         social_cards=True if values.get("social_cards") is None else values["social_cards"],
         publisher=publisher,
+        max_file_size=values.get("max_file_size") or MAX_FILE_SIZE,
     )
 
 

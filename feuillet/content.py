@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from feuillet.body import merge_prose, split_blocks, split_sections
 from feuillet.errors import Problems, SourceError, message, template
 from feuillet.fields import Field, Reader, items, object_schema
+from feuillet.files import is_markdown
+from feuillet.limits import Text, markdown_problems, texts_of
 from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, Section, SiteConfig
 from feuillet.sanitise import audit
 from feuillet.slugs import is_safe_slug, slugify
@@ -85,7 +87,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
     """Load an article in either form, chosen by the file's extension."""
     before = len(problems.items)
     reader = Reader(path, problems, ZoneInfo(config.timezone))
-    if path.endswith(".md"):
+    if is_markdown(path):
         document = split_front_matter(text)
         if document is None:
             reader.error(1, "front matter",
@@ -94,6 +96,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         data, error = load_yaml(document.front_matter, path, document.front_matter_line)
         if error:
             problems.extend([error])
+            return None
+        if not _bounded(data, document.body, document.body_line, reader):
             return None
         mapping = reader.mapping(data if data is not None else YMap(line=1), METADATA_FIELDS, line=1)
         raw_sections, issues = split_sections(document.body, document.body_line)
@@ -104,6 +108,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         data, error = load_yaml(text, path)
         if error:
             problems.extend([error])
+            return None
+        if not _bounded(data, None, 0, reader):
             return None
         mapping = reader.mapping(data, ARTICLE_FIELDS)
         sections = _sections_from_yaml(mapping, reader) if mapping is not None else []
@@ -160,6 +166,17 @@ def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Se
 def _warn_html(markdown: str, line: int, key: str, reader: Reader) -> None:
     for finding in audit(markdown):
         reader.warn(line + finding.line - 1, key, finding.message)
+
+
+def _bounded(data: Any, body: str | None, body_line: int, reader: Reader) -> bool:
+    """Report the bounds on pathological text (``feuillet.limits``) that a source exceeds."""
+    texts = texts_of(data)
+    if body is not None:
+        texts.append(Text(body, body_line, "body"))
+    excesses = markdown_problems(texts)
+    for excess in excesses:
+        reader.error(excess.line, excess.key, excess.message)
+    return not excesses
 
 
 def _slug_from_path(path: str, reader: Reader) -> str:
@@ -292,6 +309,8 @@ def load_page(text: str, path: str, problems: Problems) -> Page | None:
     data, error = load_yaml(document.front_matter, path, document.front_matter_line)
     if error:
         problems.extend([error])
+        return None
+    if not _bounded(data, document.body, document.body_line, reader):
         return None
     mapping = reader.mapping(data if data is not None else YMap(line=1), PAGE_FIELDS, line=1)
     if mapping is None:

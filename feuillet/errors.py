@@ -34,7 +34,8 @@ class Message(str):
         return (Message, (self.template, self.values))
 
     def translated(self, translate: Translate = _same) -> str:
-        values = {name: say(value, translate) for name, value in self.values}
+        values = {name: value.translated(translate) if isinstance(value, Message) else value
+                  for name, value in self.values}
         return translate(self.template).format(**values) if values else translate(self.template)
 
 

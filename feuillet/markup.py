@@ -65,18 +65,30 @@ class Anchors:
 
     taken: set[str] = field(default_factory=set)
     reserved: set[str] = field(default_factory=set)
+    # The last number tried for each derived id: every lower one is taken, so a page with
+    # thousands of identical subheads does not try them all again for each (that is quadratic).
+    tried: dict[str, int] = field(default_factory=dict)
 
     def reset(self, reserved: set[str] | None = None) -> None:
+        """Start a new page, whose explicit ids are ``reserved``."""
         self.taken.clear()
+        self.tried.clear()
         self.reserved = reserved or set()
 
     def claim(self, wanted: str, explicit: bool = False) -> str:
-        candidate, number = wanted, 1
+        number = 1 if explicit else self.tried.get(wanted, 1)
+        candidate = wanted if number == 1 else f"{wanted}-{number}"
         while candidate in self.taken or (not explicit and candidate in self.reserved):
             number += 1
             candidate = f"{wanted}-{number}"
         self.taken.add(candidate)
+        if not explicit:
+            self.tried[wanted] = number
         return candidate
+
+    def clear(self) -> None:
+        """Start a new page with no explicit id."""
+        self.reset()
 
 
 class _AnchorProcessor(Treeprocessor):

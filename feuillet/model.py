@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+MAX_FILE_SIZE = 1_000_000  # bytes: the default of ``max_file_size``, the largest source file read
+
 
 @dataclass(frozen=True)
 class Publisher:
@@ -36,6 +38,7 @@ class SiteConfig:
     page_size: int = 20
     social_cards: bool = True
     publisher: Publisher | None = None
+    max_file_size: int = MAX_FILE_SIZE
 
     def absolute_url(self, path: str) -> str:
         """The public URL of a site path such as ``'slug/'``, independent of any preview prefix."""

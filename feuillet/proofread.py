@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from feuillet.errors import Message, SourceError, message
+from feuillet.files import is_markdown
 from feuillet.sources import YList, YMap, load_yaml, split_front_matter
 from feuillet.typography import typeset_runs
 
@@ -22,6 +23,8 @@ _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 def _line_changes(line: str) -> str | None:
     """The typeset form of one source line, or None when typography leaves it alone."""
+    if not line.strip():
+        return None
     pieces = [(piece, bool(_CODE_RE.fullmatch(piece))) for piece in _CODE_RE.split(line) if piece]
     fixed = "".join(typeset_runs(pieces))
     return fixed if fixed != line else None
@@ -69,7 +72,7 @@ def _join(prefix: str, key: str) -> str:
 def typography_warnings(text: str, path: str) -> list[SourceError]:
     """Warnings for one content file (YAML article, or Markdown article or page)."""
     out: list[SourceError] = []
-    if path.endswith(".md"):
+    if is_markdown(path):
         document = split_front_matter(text)
         if document is None:
             return out

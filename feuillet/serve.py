@@ -39,6 +39,7 @@ from urllib.parse import quote, unquote_to_bytes
 import watchfiles
 
 from feuillet.errors import decimal, message
+from feuillet.files import is_litter
 
 SOCKET_TIMEOUT = 10.0  # seconds a connection may stay silent before its thread lets it go
 KEEPALIVE_SECONDS = 15.0  # comment sent to idle event streams, so dead sockets are noticed
@@ -589,12 +590,11 @@ class DevServer:
 
 
 class EditorFilter(watchfiles.DefaultFilter):
-    """watchfiles' defaults plus editors' temporary files (``~``, ``.swp``, ``.#x``, vim's ``4913``)."""
+    """watchfiles' defaults plus the editors' litter a build ignores (``feuillet.files.LITTER``:
+    ``~``, ``.swp``, ``.#x``, vim's ``4913``…), so saving in an editor rebuilds once."""
 
-    ignore_entity_patterns = (
-        *watchfiles.DefaultFilter.ignore_entity_patterns,
-        r"\.sw[a-p]$", r"~$", r"^\.#", r"^4913$", r"^#.*#$", r"\.tmp$",
-    )
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return not is_litter(PurePath(path).name) and super().__call__(change, path)
 
 
 

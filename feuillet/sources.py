@@ -7,13 +7,17 @@ every key) and sequences as :class:`YList`, so later stages can point an editor 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
 
+from feuillet import limits
 from feuillet.errors import Message, SourceError, message
+from feuillet.files import read_bytes
+from feuillet.model import MAX_FILE_SIZE
 
 # The C loader is several times faster; fall back to the pure-Python one where libyaml is absent.
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -140,7 +144,9 @@ class Document:
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, SourceError | None]:
-    """Decode UTF-8 (a leading byte-order mark is dropped), or say where the first bad byte is."""
+    """Decode UTF-8 (a leading byte-order mark is dropped, line ends become ``\\n``) into Unicode
+    NFC, so an « é » typed on macOS (``e`` and a combining accent) is the « é » of every other
+    text; or say where the first bad byte is."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -150,12 +156,19 @@ def decode(data: bytes, path: str) -> tuple[str | None, SourceError | None]:
             path, line, "encoding",
             message("the file is not UTF-8 (byte {byte}); save it as UTF-8", byte=f"0x{byte:02x}"),
         )
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text, None
 
 
-def read_text(file: Path, path: str) -> tuple[str | None, SourceError | None]:
-    """Read a file as UTF-8 text; ``path`` is how messages name it."""
-    return decode(file.read_bytes(), path)
+def read_text(file: Path | str, path: str, limit: int | None = MAX_FILE_SIZE
+              ) -> tuple[str | None, SourceError | None]:
+    """Read a regular file of at most ``limit`` bytes as text; ``path`` is how messages name it."""
+    data, error = read_bytes(file, path, limit)
+    if data is None:
+        return None, error
+    return decode(data, path)
 
 
 def split_front_matter(text: str) -> Document | None:
@@ -175,13 +188,20 @@ def split_front_matter(text: str) -> Document | None:
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceError | None]:
-    """Load YAML safely; lines in the result and in errors are file lines (``first_line`` on)."""
+    """Load YAML safely; lines in the result and in errors are file lines (``first_line`` on).
+
+    Nesting deeper than ``limits.MAX_YAML_DEPTH`` and aliases that repeat too much are errors.
+    """
     # Padding with blank lines makes every mark a file line without rewriting marks afterwards.
     padded = "\n" * (first_line - 1) + text
     loader = _LineLoader(padded)
     try:
-        return loader.get_single_data(), None
+        data = loader.get_single_data()
+    except RecursionError:  # nested hundreds deep: say where it passes the bound
+        return None, _too_deep(padded, path, first_line)
     except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" in str(error.problem):  # libyaml's own bound (1,000 levels)
+            return None, _too_deep(padded, path, first_line)
         return None, _syntax_error(error, padded, path, first_line)
     except yaml.reader.ReaderError as error:  # a control character, such as a NUL byte
         line = padded.count("\n", 0, error.position) + 1
@@ -192,3 +212,24 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, SourceErr
                                  message("YAML error: {problem}", problem=" ".join(str(error).split())))
     finally:
         loader.dispose()
+    excess = limits.yaml_problem(data, len(text), first_line)
+    if excess is not None:
+        return None, SourceError(path, excess.line, excess.key, excess.message)
+    return data, None
+
+
+def _too_deep(padded: str, path: str, first_line: int) -> SourceError:
+    """The error for YAML nested too deep to load, at the line where it passes the bound."""
+    depth, line = 0, first_line
+    try:
+        for event in yaml.parse(padded, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limits.MAX_YAML_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else first_line
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        pass
+    return SourceError(path, line, "yaml", message(limits.YAML_DEEP, limit=limits.MAX_YAML_DEPTH))

@@ -1,17 +1,18 @@
 """The no-op check: has anything a build reads changed since it last wrote this output folder?
 
 A *stamp* is the digest of the cache salt (feuillet's code and library versions), the build
-options that change bytes (base path, drafts) and the path, size and modification time of every
-source file. After a build writes a folder, its stamp is recorded beside the folder's manifest.
-The next build into the same folder first computes the stamp again: when it is the recorded
-one and every file of the folder still has the size and time the manifest recorded, the folder
-is exactly what a build would write, and nothing is loaded, rendered or written (``make`` does
-the same reasoning file by file; this is its shortcut for the whole site, as ``make`` itself
-uses file times). A file modified less than two seconds ago is not trusted to be unchanged
+options that change bytes (base path, drafts) and the path, size, modification time and identity
+(device and inode) of every source file, listed as the build lists them (``feuillet.files``).
+After a build writes a folder, its stamp is recorded beside the folder's manifest. The next
+build into the same folder first computes the stamp again: when it is the recorded one and
+every file of the folder still has the size and time the manifest recorded, the folder is exactly
+what a build would write, and nothing is loaded, rendered or written (``make`` does the same
+reasoning file by file; this is its shortcut for the whole site, as ``make`` itself uses file
+times). A file modified less than two seconds ago is not trusted to be unchanged
 (a clock tick can hide a second write), so such a source makes the stamp None: a full build.
 
-This module imports only the standard library, the cache and the writer, so that a no-op
-``build`` does not pay for importing Markdown, Jinja2, Babel and Pillow.
+This module imports only the standard library, the cache, the file lister and the writer, so
+that a no-op ``build`` does not pay for importing Markdown, Jinja2, Babel and Pillow.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from feuillet.cache import Cache, digest, salt
+from feuillet import files
+from feuillet.cache import Cache, digest, identity, salt
 from feuillet.errors import SourceError
 from feuillet.project import BuildOptions, BuildReport, Project
 from feuillet.write import folder_files, has_leftovers
@@ -45,34 +47,38 @@ class Recorded:
     keep: tuple[str, ...] = ()  # the keep: paths of site.yaml, not files of the site
 
 
-def source_files(project: Project) -> list[tuple[str, int, int]]:
-    """(path, size, mtime) of every file a build reads, hidden ones left out, in a stable order."""
-    found: list[tuple[str, int, int]] = []
-    root = str(project.root)
-    for source in project.sources:
-        if source.is_file():
-            result = source.stat()
-            found.append((project.relative(source), result.st_size, result.st_mtime_ns))
-            continue
-        for directory, folders, files in os.walk(source):
-            folders[:] = [name for name in folders if not name.startswith(".")]
-            prefix = os.path.relpath(directory, root).replace(os.sep, "/") + "/"
-            for name in files:
-                if name.startswith("."):
-                    continue
-                result = os.stat(os.path.join(directory, name))
-                found.append((prefix + name, result.st_size, result.st_mtime_ns))
+def source_files(project: Project) -> list[tuple[str, int, int, str]] | None:
+    """(path, size, mtime, identity) of every file a build reads, listed as the build lists them
+    (``feuillet.files``), in a stable order; None when one cannot be read on purpose (a pipe, a
+    broken link…): then the build runs, and reports it."""
+    found: list[tuple[str, int, int, str]] = []
+    if files.config_problem(project.root) is not None:
+        return None
+    sources = [files.Source(str(project.config), files.CONFIG)] if project.config.is_file() else []
+    for rule in files.RULES:
+        listing = files.listing(project.root, rule)
+        if listing.problems:
+            return None
+        sources.extend(listing.sources)
+    for source in sources:
+        try:
+            result = os.stat(source.file)
+        except OSError:
+            return None
+        found.append((source.path, result.st_size, result.st_mtime_ns, identity(result)))
     return sorted(found)
 
 
 def stamp(project: Project, options: BuildOptions, salt: str) -> str | None:
     """The stamp of the sources as they are now, or None when one was modified too recently."""
-    files = source_files(project)
-    newest = max((mtime for _, _, mtime in files), default=0)
+    found = source_files(project)
+    if found is None:
+        return None
+    newest = max((mtime for _, _, mtime, _ in found), default=0)
     if time.time_ns() - newest < TRUSTED_AGE_NS:
         return None
     return digest(salt, options.base_path, options.drafts, options.future, options.preview,
-                  options.preview_label, files)
+                  options.preview_label, found)
 
 
 def _key(output: Path) -> str:

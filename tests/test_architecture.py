@@ -14,7 +14,7 @@ OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "ba
           "feedgen": {"publish"}, "PIL": {"social"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
 PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
-        "cache": set(), "sanitise": set()}
+        "cache": set(), "sanitise": set(), "files": set(), "limits": set()}
 # stages that must not depend on each other: both stand on the Jinja-free views
 APART = [("render", "publish"), ("publish", "render"), ("views", "render"), ("views", "publish"),
          ("views", "outputs"), ("plan", "render"), ("plan", "pipeline"), ("outputs", "pipeline")]
@@ -28,7 +28,7 @@ STAGES = {
     "write": {"write"},
 }
 HELPERS = {"errors", "model", "slugs", "typography", "sanitise", "i18n", "cache", "related", "project",
-           "proofread", "messages", "__init__"}
+           "files", "limits", "proofread", "messages", "__init__"}
 ORCHESTRATORS = {"pipeline", "cli", "serve", "stamp"}
 
 

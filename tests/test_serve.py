@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -605,3 +606,47 @@ def test_dev_site_keeps_the_last_good_build_when_content_breaks(tmp_path: Path) 
     finally:
         dev.close()
     assert not dev.folder.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_watch_survives_a_pipe_and_a_loop_of_links_among_the_sources(tmp_path: Path, make_server) -> None:
+    root = write_site(tmp_path / "site")
+    content = tmp_path / "content"
+    content.mkdir()
+    os.mkfifo(content / "tube.md")  # watching must never open it
+    (content / "boucle").symlink_to(".")  # nor walk this forever
+    server = make_server(root)
+    rebuild = FakeRebuild(root)
+    target = content / "a.yaml"
+    run_watcher(server, [content], rebuild, lambda n: target.write_text(f"title: {n}", encoding="utf-8"))
+    assert str(target.absolute()) in rebuild.calls[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_dev_site_reports_a_pipe_without_opening_it(tmp_path: Path) -> None:
+    from feuillet.pipeline import DevSite, Project
+    from tests.conftest import make_site
+
+    article = "title: Un titre\ndate: 2024-06-19\nsections:\n  - blocks: [Un texte.]\n"
+    root = make_site(tmp_path / "site", {"content/articles/a.yaml": article})
+    os.mkfifo(root / "content/articles/b.md")
+    found: list[Snapshot] = []
+
+    def rebuild() -> None:  # in one thread: the cache's connection stays in the thread that made it
+        dev = DevSite(Project(root))
+        try:
+            found.append(dev.rebuild())
+        finally:
+            dev.close()
+
+    builder = threading.Thread(target=rebuild, daemon=True)
+    builder.start()
+    builder.join(60)  # a guard against the hang of opening the pipe, not a measure
+    assert [snapshot.errors for snapshot in found] == [(
+        "content/articles/b.md: file: a named pipe (FIFO), not a file: feuillet reads only files; "
+        "remove it",)]
+
+
+@pytest.mark.parametrize("name", ["Thumbs.db", ".DS_Store", "a.yaml.tmp", "._a.yaml", "desktop.ini"])
+def test_the_litter_a_build_ignores_is_not_watched(tmp_path: Path, name: str) -> None:
+    assert not EditorFilter()(serve.watchfiles.Change.added, str(tmp_path / name))
