@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from urllib.parse import unquote, urljoin, urlsplit
 
 from feuillet.errors import SourceError, message, template
+from feuillet.markup import rebase
 from feuillet.views import Outline
 
 MESSAGES = {
@@ -34,6 +35,8 @@ def site_target(address: str, page: str, site_url: str) -> tuple[str, str] | Non
         path = parts.path or "/"
     elif not parts.path:
         return page, unquote(parts.fragment)  # "#section" or "?query": this page
+    elif parts.path.startswith("/"):
+        path = rebase(parts.path, root, root)  # from the site's root, as the pages are built
     else:
         path = urljoin(root + page, parts.path)
     if not path.startswith(root) and path + "/" != root:

@@ -29,6 +29,7 @@ from feuillet.typography import superscript_runs, typeset_runs
 ANCHORS_PRIORITY = 7
 TYPOGRAPHY_PRIORITY = 6
 LINKS_PRIORITY = 5  # after the ids are final
+BASE_PATH_PRIORITY = 4  # after the links are noted as written
 UNWRAP_PRIORITY = 1
 # Postprocessors: raw HTML is put back at 30; the allow-list (feuillet.sanitise) runs after all.
 SANITISE_PRIORITY = 0
@@ -307,11 +308,50 @@ class _RawLinks(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+def rebase(address: str, site_root: str, base_path: str) -> str:
+    """A root-relative address (``/a-propos/``) under the build's base path (``/pr-12/a-propos/``).
+
+    Such an address names a page of the site from the site's root (``site_root``, the path of
+    site.yaml's url): one already written under that root keeps the rest of its path.
+    Addresses with a scheme, ``//host``, relative paths and ``#anchors`` are left as they are.
+    """
+    if not address.startswith("/") or address.startswith("//"):
+        return address
+    rest = address[len(site_root):] if address.startswith(site_root) else address[1:]
+    return base_path + rest
+
+
+class _BasePathProcessor(Treeprocessor):
+    """Root-relative links, images and ``srcset`` candidates follow the build's base path, so a
+    preview under ``/pr-12/`` keeps its readers under ``/pr-12/``."""
+
+    def __init__(self, md: markdown.Markdown, site_root: str, base_path: str) -> None:
+        super().__init__(md)
+        self.site_root = site_root
+        self.base_path = base_path
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value:
+                    element.set(attribute, rebase(value, self.site_root, self.base_path))
+            srcset = element.get("srcset")
+            if srcset:
+                candidates = [candidate.strip().split(" ", 1) for candidate in srcset.split(",")]
+                element.set("srcset", ", ".join(
+                    " ".join([rebase(parts[0], self.site_root, self.base_path), *parts[1:]])
+                    for parts in candidates))
+
+
 class FeuilletExtension(Extension):
     """Anchors for subheads and French typography, registered at named priorities."""
 
-    def __init__(self, anchors: Anchors, typography: bool, inline: bool, found: Found) -> None:
+    def __init__(self, anchors: Anchors, typography: bool, inline: bool, found: Found,
+                 site_root: str = "/", base_path: str = "/") -> None:
         super().__init__()
+        self.site_root = site_root
+        self.base_path = base_path
         self.anchors = anchors
         self.found = found
         self.typography = typography
@@ -326,6 +366,9 @@ class FeuilletExtension(Extension):
         if self.inline:
             md.treeprocessors.register(_UnwrapProcessor(md), "feuillet-unwrap", UNWRAP_PRIORITY)
         md.treeprocessors.register(_LinkProcessor(md, self.found), "feuillet-links", LINKS_PRIORITY)
+        if self.site_root != self.base_path or self.site_root != "/":
+            md.treeprocessors.register(_BasePathProcessor(md, self.site_root, self.base_path),
+                                       "feuillet-base-path", BASE_PATH_PRIORITY)
         md.postprocessors.register(_SanitisePostprocessor(md), "feuillet-sanitise", SANITISE_PRIORITY)
 
 
@@ -336,6 +379,8 @@ class Renderer:
     typography: bool
     anchors: Anchors = field(default_factory=Anchors)
     found: Found = field(default_factory=Found)  # links and ids since the last ``take_found``
+    site_root: str = "/"  # the path of site.yaml's url
+    base_path: str = "/"  # the build's URL prefix (``--base-path``; default the site root)
 
     def take_found(self) -> Found:
         """The links and ids of the conversions since the last call, and start afresh."""
@@ -350,7 +395,8 @@ class Renderer:
 
     def _make(self, inline: bool) -> markdown.Markdown:
         return markdown.Markdown(
-            extensions=[*_EXTENSIONS, FeuilletExtension(self.anchors, self.typography, inline, self.found)],
+            extensions=[*_EXTENSIONS, FeuilletExtension(self.anchors, self.typography, inline, self.found,
+                                                        self.site_root, self.base_path)],
             output_format="html",
         )
 

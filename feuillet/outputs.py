@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from feuillet import publish, social
 from feuillet.errors import SourceError
@@ -165,7 +166,9 @@ class Workshop:
     def renderer(self, typography: bool) -> Renderer:
         """One block and one inline Markdown converter per setting, reset between uses."""
         if typography not in self._renderers:
-            self._renderers[typography] = Renderer(typography)
+            site_root = urlsplit(self.facts.config.url).path or "/"
+            self._renderers[typography] = Renderer(typography, site_root=site_root,
+                                                   base_path=self.facts.base_path)
         return self._renderers[typography]
 
     def view(self, task: ViewTask) -> ViewMade:

@@ -357,3 +357,17 @@ def test_a_failed_dev_build_writes_nothing_into_the_served_folder(tmp_path: Path
         assert files(folder) == before
     finally:
         dev.close()
+
+
+def test_only_articles_with_root_relative_links_get_a_view_per_base_path(tmp_path: Path) -> None:
+    root = three(tmp_path)
+    (root / "content" / "articles" / "lien.md").write_text(
+        "---\ntitle: Lien\ndate: 2024-06-01\n---\nVoir [l’autre](/a0/).\n", encoding="utf-8")
+    build(Project(root), tmp_path / "prod")
+    with sqlite3.connect(root / ".cache" / caching.FILE_NAME) as db:
+        before = db.execute("SELECT COUNT(*) FROM memo").fetchone()[0]
+    build(Project(root), tmp_path / "pr", BuildOptions(base_path="/pr-7/"))
+    with sqlite3.connect(root / ".cache" / caching.FILE_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM memo").fetchone()[0] == before + 2  # its view, its summary
+    assert soup(tmp_path / "pr/lien/index.html").select_one(".prose a")["href"] == "/pr-7/a0/"
+    assert soup(tmp_path / "prod/lien/index.html").select_one(".prose a")["href"] == "/a0/"

@@ -26,7 +26,7 @@ SITE = "https://exemple.fr/analyses/"
     ("/analyses/static/img/carte%20nord.png", ("static/img/carte nord.png", "")),
     ("https://ailleurs.fr/analyses/autre/", None),
     ("mailto:redaction@exemple.fr", None),
-    ("/ailleurs/", None),
+    ("/ailleurs/", ("ailleurs/", "")),  # root-relative: from the site's root, as pages are built
 ])
 def test_where_an_address_leads(address: str, expected: tuple[str, str] | None) -> None:
     assert site_target(address, "article/", SITE) == expected
@@ -114,3 +114,24 @@ def test_a_link_to_a_draft_is_broken_unless_drafts_are_built(site: Callable[...,
 
 def test_the_shipped_site_is_clean_under_strict() -> None:
     assert run(Path(__file__).resolve().parent.parent, "check", "--strict") == 0
+
+
+ROOT_RELATIVE = (
+    "---\ntitle: A\ndate: 2024-06-20\n---\n"
+    "Voir [b](/b/), [sa partie](/b/#suite), ![logo](/static/img/logo.png), [ailleurs](https://exemple.org/x/)"
+    " et [ici](#toc-title).\n"
+)
+
+
+def test_root_relative_links_follow_the_base_path(site: Callable[..., Path], tmp_path: Path) -> None:
+    from tests.conftest import soup
+
+    root = site({"content/articles/a.md": ROOT_RELATIVE,
+                 "content/articles/b.md": "---\ntitle: B\ndate: 2024-06-19\n---\n## Suite\n\nTexte.\n"})
+    assert run(root, "build", "--output", str(tmp_path / "pr"), "--base-path", "/pr-7/", "--strict") == 0
+    prose = soup(tmp_path / "pr" / "a" / "index.html").select_one(".prose")
+    assert [a["href"] for a in prose.find_all("a")] == ["/pr-7/b/", "/pr-7/b/#suite", "https://exemple.org/x/", "#toc-title"]
+    assert prose.find("img")["src"] == "/pr-7/static/img/logo.png"
+    assert run(root, "build", "--output", str(tmp_path / "prod")) == 0
+    prose = soup(tmp_path / "prod" / "a" / "index.html").select_one(".prose")
+    assert [a["href"] for a in prose.find_all("a")][:2] == ["/b/", "/b/#suite"]
