@@ -76,6 +76,10 @@ _HEADING_RE = re.compile(r"^(#{1,2})[ \t]", re.MULTILINE)
 # A paragraph opening with ">" that the block splitter did not take as an attributed quote.
 _BARE_QUOTE_RE = re.compile(r"(?:\A|\n[ \t]*\n)[ ]{0,3}>", re.MULTILINE)
 
+# A "/" that may begin a root-relative address: not inside a word, a number ("1/2"), a URL
+# ("https://"), nor followed by a blank. Conservative: a false match only costs a cached view.
+_ROOT_RELATIVE_RE = re.compile(r"(?<![/\w.])/(?![/\s])")
+
 HEADLINE_LIMIT = 110  # characters of a title search engines show
 WARNINGS = {
     "headline": template("the headline is {length} characters long; search engines show about {limit}"),
@@ -137,7 +141,17 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         image=metadata["image"],
         source=path,
         standfirst_line=mapping.key_lines.get("standfirst", 0),
+        root_relative=_root_relative(metadata["standfirst"], sections),
     )
+
+
+def _root_relative(standfirst: str | None, sections: Sequence[Section]) -> bool:
+    texts = [standfirst or ""] + [
+        text for section in sections for block in section.blocks
+        for text in ((block.markdown,) if isinstance(block, Prose) else
+                     (block.text,) if isinstance(block, Quote) else block.items)
+    ]
+    return any("/" in text and _ROOT_RELATIVE_RE.search(text) for text in texts)
 
 
 def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Section], body_key: str,

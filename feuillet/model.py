@@ -109,6 +109,8 @@ class Article:
     image: str | None = None
     source: str = field(default="", compare=False)
     standfirst_line: int = field(default=0, compare=False)
+    # Its text may hold a root-relative link, which its view writes under the base path.
+    root_relative: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)

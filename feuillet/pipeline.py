@@ -32,7 +32,7 @@ from feuillet.config import load_settings
 from feuillet.content import Publication, check_unique_slugs, load_article, load_page, publication
 from feuillet.errors import BuildFailed, Message, Problems, SourceError, as_errors, message, template
 from feuillet.links import check_links
-from feuillet.model import Article, BinaryFile, Kept, Page, Prose, Quote, Site, SiteConfig, TextFile
+from feuillet.model import Article, BinaryFile, Kept, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import (
     MIN_TASKS_PER_WORKER,
     Made,
@@ -430,21 +430,11 @@ class Views:
         return self.summaries[key][0]
 
 
-# A "/" that may begin a root-relative address: not inside a word, a number ("1/2"), a URL
-# ("https://"), nor followed by a blank. Conservative: a false match only costs a cached view.
-_ROOT_RELATIVE_RE = re.compile(r"(?<![/\w.])/(?![/\s])")
-
-
 def _base_path_of(article: Article, base_path: str) -> tuple[str, ...]:
     """What of the base path an article's view depends on: nothing, unless its text may hold a
-    root-relative link, which the view writes under the base path (so a preview build reuses
-    the production build's views of every other article)."""
-    texts = [article.standfirst or ""] + [
-        text for section in article.sections for block in section.blocks
-        for text in ((block.markdown,) if isinstance(block, Prose) else
-                     (block.text, block.url or "") if isinstance(block, Quote) else block.items)
-    ]
-    return (base_path,) if any(_ROOT_RELATIVE_RE.search(text) for text in texts) else ()
+    root-relative link (found when it was parsed), which the view writes under the base path;
+    so a preview build reuses the production build's views of every other article."""
+    return (base_path,) if article.root_relative else ()
 
 
 def make_views(

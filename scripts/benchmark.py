@@ -434,7 +434,7 @@ class Builder:
         return run
 
     def _run(self, flags: list[str]) -> Run:
-        return run_child([sys.executable, str(BUILD), "--root", str(self.project), "build",
+        return run_child([sys.executable, str(BUILD), "--root", str(self.project), "--lang", "en", "build",
                           "--output", str(self.output), *flags])
 
     def clear_output(self) -> None:
@@ -569,7 +569,7 @@ def _answers(port: int) -> bool:
 def _server(project: Path, port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, str(BUILD), "--root", str(project), "serve", "--port", str(port),
+            [sys.executable, str(BUILD), "--root", str(project), "--lang", "en", "serve", "--port", str(port),
              "--host", "127.0.0.1"], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True, env=child_environment())
         try:
