@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--now", type=_instant, default=None,
                               help="the instant that decides what is published, such as 2024-06-19T08:00 "
                                    "(default: SOURCE_DATE_EPOCH, else the clock)")
+    build_parser.add_argument("--verify", action="store_true",
+                              help="build again in a fresh process (no cache, one process, another hash "
+                                   "seed and time zone) and report the first file that differs")
     build_parser.add_argument("--next-publication", type=Path, default=None, metavar="FILE",
                               help="write when the site will next change by itself, as JSON")
     build_parser.add_argument("--jobs", "-j", type=_jobs, default=0,
@@ -343,7 +346,8 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     output = options.output if options.output is not None else project.root / "_site"
     build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache,
                                  detach=True, strict=options.strict, future=options.future,
-                                 now=publication_instant(options.now, os.environ),
+                                 now=publication_instant(options.now, os.environ)
+                                 or (datetime.now(UTC) if options.verify else None),
                                  preview=options.preview if options.preview is not None
                                  else options.base_path is not None,
                                  preview_label=options.preview_label,
@@ -393,7 +397,71 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     if options.next_publication is not None:
         when = report.next_publication.isoformat() if report.next_publication else None
         options.next_publication.write_text(json.dumps({"next_publication": when}) + "\n", encoding="utf-8")
+    if options.verify:
+        return _verify(project, output, options, build_options, speak)
     return EXIT_OK
+
+
+VERIFIED = template("verified: a clean build in a fresh process (no cache, one process, another hash seed "
+                    "and time zone) gives the same {count} files")
+DIFFERS = template("not reproducible: {path} differs from a clean build in a fresh process")
+ONLY_IN = template("not reproducible: {path} is only in {where}")
+
+
+def _verify(project: Project, output: Path, options: argparse.Namespace, build_options: BuildOptions,
+            speak: Speaker) -> int:
+    """``build --verify``: the bytes of this build against a clean one in a fresh process."""
+    import subprocess
+    import tempfile
+
+    assert build_options.now is not None
+    with tempfile.TemporaryDirectory(prefix="feuillet-verify-") as folder:
+        again = Path(folder) / "site"
+        arguments = ["--root", str(project.root), "--lang", "en", "build", "--output", str(again),
+                     "--no-cache", "--jobs", "1", "--quiet", "--now", build_options.now.isoformat()]
+        if options.base_path is not None:
+            arguments += ["--base-path", options.base_path]
+        arguments += ["--preview" if build_options.preview else "--no-preview"]
+        arguments += ["--drafts"] * options.drafts + ["--future"] * options.future
+        if options.preview_label:
+            arguments += ["--preview-label", options.preview_label]
+        seed = "7919" if os.environ.get("PYTHONHASHSEED") != "7919" else "104729"
+        environ = {**os.environ, "PYTHONHASHSEED": seed, "TZ": "Pacific/Chatham"}
+        child = subprocess.run([sys.executable, "-c", "from feuillet.cli import run; run()", *arguments],
+                               env=environ, capture_output=True, text=True, check=False)
+        if child.returncode != 0:
+            sys.stderr.write(child.stderr)
+            return EXIT_CONTENT
+        mine, theirs = _tree(output, _kept(project)), _tree(again, ())
+        for path in sorted(set(mine) | set(theirs)):
+            if path not in theirs or path not in mine:
+                where = output if path in mine else message("the clean build")
+                speak(message(ONLY_IN, path=path, where=where), sys.stderr)
+                return EXIT_CONTENT
+            if mine[path] != theirs[path]:
+                speak(message(DIFFERS, path=path), sys.stderr)
+                return EXIT_CONTENT
+        speak(message(VERIFIED, count=len(mine)))
+    return EXIT_OK
+
+
+def _kept(project: Project) -> tuple[str, ...]:
+    """The keep: paths of site.yaml (they are the deployment's, not the build's)."""
+    from feuillet.config import load_settings
+    from feuillet.errors import Problems
+
+    _, keep = load_settings(project.config.read_text(encoding="utf-8"), "site.yaml", Problems())
+    return (".git", *(kept.path for kept in keep))
+
+
+def _tree(folder: Path, skipped: Sequence[str]) -> dict[str, bytes]:
+    """Every file of a built site, by path, but those under ``skipped``."""
+    found = {}
+    for file in sorted(folder.rglob("*")):
+        relative = file.relative_to(folder).as_posix()
+        if file.is_file() and not any(relative == s or relative.startswith(s + "/") for s in skipped):
+            found[relative] = file.read_bytes()
+    return found
 
 
 def _list(project: Project, now: datetime | None, speak: Speaker) -> int:
