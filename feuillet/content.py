@@ -145,11 +145,18 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
     )
 
 
+def _block_texts(block: Block) -> tuple[str, ...]:
+    """The Markdown texts of a block: its prose, a quote's words, a list's items."""
+    if isinstance(block, Prose):
+        return (block.markdown,)
+    if isinstance(block, Quote):
+        return (block.text,)
+    return block.items
+
+
 def _root_relative(standfirst: str | None, sections: Sequence[Section]) -> bool:
     texts = [standfirst or ""] + [
-        text for section in sections for block in section.blocks
-        for text in ((block.markdown,) if isinstance(block, Prose) else
-                     (block.text,) if isinstance(block, Quote) else block.items)
+        text for section in sections for block in section.blocks for text in _block_texts(block)
     ]
     return any("/" in text and _ROOT_RELATIVE_RE.search(text) for text in texts)
 
@@ -165,16 +172,12 @@ def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Se
         _warn_html(metadata["standfirst"], mapping.key_lines["standfirst"], "standfirst", reader)
     for section in sections:
         for block in section.blocks:
+            for text in _block_texts(block):
+                _warn_html(text, block.line, body_key, reader)
             if isinstance(block, Prose):
-                _warn_html(block.markdown, block.line, body_key, reader)
                 for match in _BARE_QUOTE_RE.finditer(block.markdown):
                     at = block.line + block.markdown.count("\n", 0, match.end())
                     reader.warn(at, body_key, message(WARNINGS["unattributed"]))
-            elif isinstance(block, Quote):
-                _warn_html(block.text, block.line, body_key, reader)
-            else:
-                for item in block.items:
-                    _warn_html(item, block.line, body_key, reader)
 
 
 def _warn_html(markdown: str, line: int, key: str, reader: Reader) -> None:

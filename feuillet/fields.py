@@ -37,7 +37,8 @@ class Field:
     required: bool = False
 
 
-def _kind_name(value: Any) -> Message:
+def kind_name(value: Any) -> Message:
+    """How an editor would call the kind of ``value``: text, a number, a list…"""
     if isinstance(value, bool):
         return message("true/false")
     if isinstance(value, (int, float)):
@@ -73,7 +74,7 @@ class Reader:
         """Check that ``data`` is a mapping with known keys and every required one present."""
         if not isinstance(data, YMap):
             self.error(line, prefix or "document",
-                       message("expected a mapping of keys, got {kind}", kind=_kind_name(data)))
+                       message("expected a mapping of keys, got {kind}", kind=kind_name(data)))
             return None
         known = {field.name for field in fields}
         for key, key_line in data.duplicates:
@@ -106,8 +107,8 @@ class Reader:
                 raw = str(raw)  # title: 1984 is the text « 1984 »
             if not isinstance(raw, str):
                 if isinstance(raw, (int, float, date)):
-                    return None, message("expected text, got {kind}; put it in quotes", kind=_kind_name(raw))
-                return None, message("expected text, got {kind}", kind=_kind_name(raw))
+                    return None, message("expected text, got {kind}; put it in quotes", kind=kind_name(raw))
+                return None, message("expected text, got {kind}", kind=kind_name(raw))
             if not raw.strip():
                 return None, message("expected text, got an empty value")
             return raw.strip(), None
@@ -127,7 +128,7 @@ class Reader:
                 return None, message("expected a list of texts, got {value}", value=_describe(raw))
             for index, item in enumerate(items):
                 if not isinstance(item, str) or not item.strip():
-                    what = message("empty") if isinstance(item, str) else _kind_name(item)
+                    what = message("empty") if isinstance(item, str) else kind_name(item)
                     return None, message("expected a list of texts, but item {number} is {what}",
                                          number=index + 1, what=what)
             return tuple(item.strip() for item in items), None
@@ -167,11 +168,6 @@ class Reader:
         return value, None
 
 
-def kind_name(value: Any) -> Message:
-    """How an editor would call the kind of ``value``: text, a number, a list…"""
-    return _kind_name(value)
-
-
 def _describe(raw: Any) -> str:
     if isinstance(raw, str):
         return message("'{text}'", text=raw)  # French quotes it « like this »
@@ -179,7 +175,7 @@ def _describe(raw: Any) -> str:
         return "true" if raw else "false"
     if isinstance(raw, (int, float)):
         return str(raw)
-    return _kind_name(raw)
+    return kind_name(raw)
 
 
 def _date_reason(reason: str) -> Message | str:

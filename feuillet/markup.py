@@ -87,10 +87,6 @@ class Anchors:
             self.tried[wanted] = number
         return candidate
 
-    def clear(self) -> None:
-        """Start a new page with no explicit id."""
-        self.reset()
-
 
 class _AnchorProcessor(Treeprocessor):
     """Give every subhead a stable, unique id (an explicit ``{#id}`` wins)."""
