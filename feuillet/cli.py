@@ -110,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
                               help="treat every warning as an error (exit 1)")
     check_parser.add_argument("--format", choices=FORMATS, default="text",
                               help="text (default), github (GitHub Actions annotations) or json")
+    check_parser.add_argument("--against", type=Path, default=None, metavar="OLD_SITE",
+                              help="also fail when a published article's URL or section anchor of this "
+                                   "built site would disappear")
     diff_parser = commands.add_parser("diff", help="compare two built sites: pages added, changed, removed")
     diff_parser.add_argument("old", type=Path, metavar="OLD_SITE",
                              help="the site before (a build's output folder)")
@@ -317,8 +320,19 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     if options.command == "check":
         from feuillet.pipeline import check, typography_report
 
+        if options.against is not None and not options.against.is_dir():
+            from feuillet.compare import NOT_A_FOLDER
+
+            speak(message(NOT_A_FOLDER, path=options.against), sys.stderr)
+            return EXIT_USAGE
         checked = check(project, drafts=not options.no_drafts, strict=options.strict)
         warnings = list(checked.warnings) + (typography_report(project) if options.typography else [])
+        if options.against is not None:
+            from feuillet.pipeline import against
+
+            breaks = against(project, options.against, publication_instant(None, os.environ))
+            if breaks:
+                raise BuildFailed(breaks, warnings)
         if speak.format == "json":
             print(problems_json(warnings, speak.translate, ok=True, articles=checked.articles,
                                 pages=checked.pages))
