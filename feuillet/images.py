@@ -64,7 +64,7 @@ def info(content: bytes) -> Info:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(content)) as image:
                 width, height = image.size
-                orientation = image.getexif().get(_ORIENTATION) if image.format == "JPEG" else None
+                orientation = image.getexif().get(_ORIENTATION)  # JPEG, but PNG and WebP too
                 found = image.format or ""
     except UnidentifiedImageError as error:
         raise Unreadable(message(UNKNOWN_FORMAT)) from error
