@@ -14,9 +14,9 @@ from feuillet.content import load_article
 from feuillet.errors import Problems
 from feuillet.files import ARTICLES, listing
 from feuillet.model import Figure, Prose, SiteConfig
-from feuillet.pipeline import BuildOptions, Project, build
+from feuillet.pipeline import BuildOptions, DevSite, Project, build
 from tests.conftest import make_site, run, soup
-from tests.test_incremental import clean_build, files
+from tests.test_incremental import clean_build, files, site_files
 
 FRONT = "---\ntitle: Le port de Nampo\ndate: 2024-06-19 10:00\nstandfirst: Un chapô.\n---\n"
 BODY = (
@@ -301,3 +301,20 @@ def test_the_no_op_check_sees_a_bundle_image(tmp_path: Path) -> None:
     listed = source_files(Project(root))
     assert listed is not None
     assert "content/articles/le-port/port.jpg" in [path for path, *_ in listed]
+
+
+def test_the_dev_server_follows_a_replaced_image(tmp_path: Path) -> None:
+    root = bundle_site(tmp_path / "site")
+    dev = DevSite(Project(root))
+    try:
+        first = dev.rebuild()
+        assert first.root is not None
+        photo = root / "content/articles/le-port/port.jpg"
+        photo.write_bytes(picture(800, 800, color=(1, 2, 3)))
+        second = dev.rebuild([str(photo)])
+        assert second.root == first.root and not second.errors
+        assert files(first.root) == site_files(clean_build(root, tmp_path / "clean"))
+        image = figures(first.root / "le-port/index.html")[0].img
+        assert (image["width"], image["height"]) == ("800", "800")
+    finally:
+        dev.close()
