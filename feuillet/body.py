@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from feuillet.errors import message
-from feuillet.model import Block, ItemList, Prose, Quote
+from feuillet.model import Block, Figure, ItemList, Prose, Quote
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ITEM_RE = re.compile(r"^([-*+]|(\d{1,9})[.)])[ \t]+(\S.*)$")
@@ -21,6 +21,13 @@ _TITLE_RE = re.compile(r"^#(?!#)[ \t]+")
 _ANCHOR_RE = re.compile(r"[ \t]*\{[ \t]*#([^\s}]+)[ \t]*\}$")
 # An attribution opens with an en dash, an em dash or a keyboard "--".
 _ATTRIBUTION_RE = re.compile(r"^(?:—|–|--)[ \t\u00a0\u202f]*(\S.*)$", re.DOTALL)
+# An image alone on its line: ![texte](adresse "Légende"), the title in "", '' or ().
+_IMAGE_RE = re.compile(
+    r"""^!\[((?:[^\]\\]|\\.)*)\]\([ \t]*(<[^<>\n]*>|[^\s()<>]+)"""
+    r"""(?:[ \t]+("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*\)[ \t]*$""")
+_ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# A credit ends a caption after an em dash: « Le port de Nampo — Photo : AFP ».
+_CREDIT_RE = re.compile(r"(?:^|[ \t\u00a0\u202f])—[ \t\u00a0\u202f]*(\S[^—]*)$")
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,13 @@ def split_blocks(text: str, first_line: int) -> list[Block]:
                 blocks.append(quote)
                 index = end
                 continue
+        if visible is not None and after_blank and visible.startswith("![") and _alone(lines, index):
+            found = figure(visible, number)
+            if found is not None:
+                flush()
+                blocks.append(found)
+                index += 1
+                continue
         if visible is not None and after_blank and _ITEM_RE.match(visible):
             end, item_list = _simple_list(lines, numbered, index)
             if item_list is not None:
@@ -146,6 +160,35 @@ def split_blocks(text: str, first_line: int) -> list[Block]:
         index += 1
     flush()
     return merge_prose(blocks)
+
+
+def split_credit(caption: str | None) -> tuple[str | None, str | None]:
+    """A caption and the credit after its last em dash (``Légende — Photo : AFP``)."""
+    if not caption:
+        return None, None
+    match = _CREDIT_RE.search(caption)
+    if match is None:
+        return caption.strip() or None, None
+    return caption[: match.start()].strip() or None, match.group(1).strip()
+
+
+def figure(line: str, number: int) -> Figure | None:
+    """The figure a line holding only a Markdown image makes, or None."""
+    match = _IMAGE_RE.match(line)
+    if match is None:
+        return None
+    alt, address, title = match.groups()
+    if address.startswith("<"):
+        address = address[1:-1].strip()
+    if not address:
+        return None
+    caption, credit = split_credit(_ESCAPED_RE.sub(r"\1", title[1:-1]) if title else None)
+    return Figure(address, " ".join(_ESCAPED_RE.sub(r"\1", alt).split()), caption, credit, number)
+
+
+def _alone(lines: list[str], index: int) -> bool:
+    """The line at ``index`` is a paragraph by itself: the next line is blank or there is none."""
+    return index + 1 >= len(lines) or not lines[index + 1].strip()
 
 
 def _quote_end(lines: list[str], numbered: list[tuple[int, str | None]], start: int) -> int:

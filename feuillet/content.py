@@ -15,12 +15,12 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feuillet.body import merge_prose, split_blocks, split_sections
+from feuillet.body import merge_prose, split_blocks, split_credit, split_sections
 from feuillet.errors import Problems, SourceError, message, template
 from feuillet.fields import ALIAS_PATTERN, Field, Reader, items, object_schema
-from feuillet.files import is_markdown
+from feuillet.files import bundle_folder, is_markdown
 from feuillet.limits import Text, markdown_problems, texts_of
-from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, Section, SiteConfig
+from feuillet.model import Article, Block, Figure, ItemList, Page, Prose, Quote, Section, SiteConfig
 from feuillet.sanitise import audit
 from feuillet.slugs import is_safe_slug, slugify
 from feuillet.sources import YList, YMap, load_yaml, split_front_matter
@@ -68,6 +68,15 @@ LIST_FIELDS: tuple[Field, ...] = (
     Field("items", "texts", "The items, each inline Markdown.", True),
     Field("ordered", "bool", "A numbered list (default false)."),
 )
+FIGURE_FIELDS: tuple[Field, ...] = (
+    Field("kind", "text", "Optional: image."),
+    Field("image", "text", "The image: a file beside the article in its folder (photo.jpg), a "
+          "file under static/ (/static/img/carte.png) or an https:// address.", True),
+    Field("alt", "text", "What the image shows, for readers who cannot see it."),
+    Field("caption", "markdown", "The caption under the image (inline Markdown); a credit may "
+          "end it after an em dash: « Le port — Photo : AFP »."),
+    Field("credit", "text", "Who made the image, such as « Photo : AFP »."),
+)
 PAGE_FIELDS: tuple[Field, ...] = (
     Field("title", "text", "Title of the page.", True),
     Field("description", "text", "Summary for search engines."),
@@ -75,7 +84,8 @@ PAGE_FIELDS: tuple[Field, ...] = (
     Field("typography", "bool", "Apply French typography to this page."),
 )
 
-BLOCK_KINDS: dict[str, tuple[Field, ...]] = {"quote": QUOTE_FIELDS, "list": LIST_FIELDS}
+BLOCK_KINDS: dict[str, tuple[Field, ...]] = {"quote": QUOTE_FIELDS, "list": LIST_FIELDS,
+                                              "image": FIGURE_FIELDS}
 _HEADING_RE = re.compile(r"^(#{1,2})[ \t]", re.MULTILINE)
 # A paragraph opening with ">" that the block splitter did not take as an attributed quote.
 _BARE_QUOTE_RE = re.compile(r"(?:\A|\n[ \t]*\n)[ ]{0,3}>", re.MULTILINE)
@@ -208,6 +218,8 @@ def _block_texts(block: Block) -> tuple[str, ...]:
         return (block.markdown,)
     if isinstance(block, Quote):
         return (block.text,)
+    if isinstance(block, Figure):
+        return tuple(text for text in (block.caption, block.credit) if text)
     return block.items
 
 
@@ -254,11 +266,14 @@ def _bounded(data: Any, body: str | None, body_line: int, reader: Reader) -> boo
 
 
 def _slug_from_path(path: str, reader: Reader) -> str:
-    stem = PurePosixPath(path).stem
+    """The file's name without its extension; a page bundle's article is named after its folder."""
+    bundle = bundle_folder(path)
+    stem = PurePosixPath(bundle).name if bundle else PurePosixPath(path).stem
     if not is_safe_slug(stem):
         reader.error(1, "slug", message(
             "the file name '{stem}' is not a safe URL segment; rename the file (for example "
-            "{example}) or set 'slug'", stem=stem, example=slugify(stem) + PurePosixPath(path).suffix))
+            "{example}) or set 'slug'", stem=stem,
+            example=slugify(stem) + (path[len(bundle):] if bundle else PurePosixPath(path).suffix)))
     return stem
 
 
@@ -329,18 +344,20 @@ def _prose_blocks(text: str, line: int, key: str, reader: Reader) -> list[Block]
 
 def _structured_block(item: Any, line: int, key: str, reader: Reader) -> Block | None:
     if not isinstance(item, YMap):
-        reader.error(line, key, message("expected Markdown text, a quote (text, author) or a list (items)"))
+        reader.error(line, key, message("expected Markdown text, a quote (text, author), a list (items) "
+                                        "or an image (image, alt, caption)"))
         return None
     kind = item.get("kind")
     if kind is None:
-        kind = "list" if "items" in item else "quote" if "text" in item else None
+        kind = ("list" if "items" in item else "quote" if "text" in item
+                else "image" if "image" in item else None)
     if kind not in BLOCK_KINDS:
         what = (f"'{kind}'" if kind is not None
                 else message("with keys {keys}", keys=", ".join(sorted(item))) if item
                 else message("with no keys"))
         reader.error(item.line, key, message(
-            "unknown block kind {what}: expected Markdown text, a quote (text, author, role) "
-            "or a list (items)", what=what))
+            "unknown block kind {what}: expected Markdown text, a quote (text, author, role), "
+            "a list (items) or an image (image, alt, caption)", what=what))
         return None
     fields = BLOCK_KINDS[kind]
     data = reader.mapping(item, fields, key, line)
@@ -351,6 +368,12 @@ def _structured_block(item: Any, line: int, key: str, reader: Reader) -> Block |
         if values["items"] is None:
             return None
         return ItemList(values["items"], bool(values["ordered"]), data.line)
+    if kind == "image":
+        if values["image"] is None:
+            return None
+        caption, credit = split_credit(values["caption"])
+        return Figure(values["image"], " ".join((values["alt"] or "").split()), caption,
+                      values["credit"] or credit, data.line)
     if values["text"] is None or values["author"] is None:
         return None
     return Quote(values["text"], values["author"], values["role"], values["source"],
@@ -477,6 +500,7 @@ def article_schema(front_matter_only: bool = False) -> dict[str, Any]:
             prose,
             object_schema(QUOTE_FIELDS),
             object_schema(LIST_FIELDS),
+            object_schema(FIGURE_FIELDS),
         ]
     }
     section = object_schema(

@@ -10,6 +10,10 @@ one silently:
   or a device is a problem naming the file, and is never opened (opening a pipe blocks);
 * in ``content/articles`` and ``content/pages`` a file of another kind than the folder holds
   (``.txt``, ``.docx``…) is a problem too; extensions are compared in lower case (``.MD``);
+* in ``content/articles`` a folder holding ``index.md`` (or ``index.yaml``, ``index.yml``) is
+  a *page bundle*, as Hugo has them: that file is the article, named after the folder, and
+  every other file in the folder and below it is one of its resources (its images), listed
+  apart and published beside the article's page;
 * paths are given in Unicode NFC, whatever the file system stores (macOS writes ``é`` as
   ``e`` and a combining accent), so slugs, messages and output paths are the same everywhere.
 
@@ -25,7 +29,7 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -82,9 +86,10 @@ class Rule:
     folder: str  # relative to the project root, with ``/``
     suffixes: tuple[str, ...] | None  # lower-case extensions read; None: every file
     other: str | None  # the problem for a file with another extension; None: it is skipped
+    bundles: bool = False  # a folder with an index file is a page bundle (see the module's doc)
 
 
-ARTICLES = Rule("content/articles", (".md", ".yaml", ".yml"), NOT_ARTICLE)
+ARTICLES = Rule("content/articles", (".md", ".yaml", ".yml"), NOT_ARTICLE, bundles=True)
 PAGES = Rule("content/pages", (".md",), NOT_PAGE)
 TEMPLATES = Rule("templates", None, None)
 STATIC = Rule("static", None, None)
@@ -106,6 +111,19 @@ class Listing:
 
     sources: tuple[Source, ...]
     problems: tuple[SourceError, ...]
+    resources: tuple[Source, ...] = ()  # the files of page bundles beside their index file
+
+
+INDEX_NAMES = ("index.md", "index.yaml", "index.yml")
+
+
+def bundle_folder(path: str) -> str | None:
+    """The folder of the page bundle whose article is at ``path`` (``content/articles/x/index.md``
+    → ``content/articles/x``), or None for an article that is a file of its own."""
+    folder, _, name = path.rpartition("/")
+    if name.lower() not in INDEX_NAMES or not folder.startswith(ARTICLES.folder + "/"):
+        return None
+    return folder
 
 
 def is_litter(name: str) -> bool:
@@ -157,6 +175,7 @@ class _Walk:
     problems: list[SourceError]
     folders: list[str]  # real paths of the folders read, for the loop guard
     renamed: bool = False  # a name was not NFC: look for two files with one name
+    resources: list[Source] = field(default_factory=list)  # files of page bundles
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(SourceError(path, 0, KEY, message))
@@ -235,11 +254,11 @@ def listing(root: Path | str, rule: Rule) -> Listing:
         kind = "a file" if stat.S_ISREG(info.st_mode) else kind_of(info.st_mode)
         walk.problem(rule.folder, message(NOT_FOLDER, kind=kind, folder=rule.folder))
         return Listing((), tuple(walk.problems))
-    pending = [(top, rule.folder + "/")]
+    pending = [(top, rule.folder + "/", False)]
     suffixes, other = rule.suffixes, rule.other
     found = walk.found
     while pending:
-        folder, prefix = pending.pop()
+        folder, prefix, bundled = pending.pop()
         try:
             entries = os.scandir(folder)
         except OSError as error:
@@ -247,23 +266,32 @@ def listing(root: Path | str, rule: Rule) -> Listing:
             continue
         rare = []  # folders, links and the like: few, and taken in name order (the loop guard)
         with entries:
-            for entry in entries:
-                name = entry.name
-                if name[0] == "." or not entry.is_file(follow_symlinks=False):
-                    if name[0] != ".":
-                        rare.append(entry)
-                    continue
-                dot = name.rfind(".")
-                suffix = name[dot:].lower() if dot > 0 else ""
-                # A name ending with an extension the folder holds is litter only after '#'.
-                if (suffixes is None or suffix not in suffixes or name[0] == "#") and is_litter(name):
-                    continue
-                shown = name if name.isascii() else nfc(name)
-                if suffixes is None or suffix in suffixes:
-                    found.append(Source(entry.path, prefix + shown))
-                elif other is not None:
-                    walk.problem(prefix + shown, other)
-                walk.renamed = walk.renamed or shown is not name
+            listed = list(entries)
+        # A page bundle: a folder below the top one with an index file, and all below it.
+        index = None
+        if rule.bundles and not bundled and prefix != rule.folder + "/":
+            index = next((entry.name for entry in listed if entry.name.lower() in INDEX_NAMES
+                          and entry.is_file()), None)
+        inside = bundled or index is not None
+        for entry in listed:
+            name = entry.name
+            if name[0] == "." or not entry.is_file(follow_symlinks=False):
+                if name[0] != ".":
+                    rare.append(entry)
+                continue
+            dot = name.rfind(".")
+            suffix = name[dot:].lower() if dot > 0 else ""
+            # A name ending with an extension the folder holds is litter only after '#'.
+            if (suffixes is None or suffix not in suffixes or name[0] == "#") and is_litter(name):
+                continue
+            shown = name if name.isascii() else nfc(name)
+            if inside and name != index:
+                walk.resources.append(Source(entry.path, prefix + shown))
+            elif suffixes is None or suffix in suffixes:
+                found.append(Source(entry.path, prefix + shown))
+            elif other is not None:
+                walk.problem(prefix + shown, other)
+            walk.renamed = walk.renamed or shown is not name
         subfolders = []
         for entry in sorted(rare, key=lambda entry: entry.name):
             name = entry.name
@@ -273,21 +301,25 @@ def listing(root: Path | str, rule: Rule) -> Listing:
             walk.renamed = walk.renamed or shown is not name
             path = prefix + shown
             if entry.is_dir(follow_symlinks=False):
-                subfolders.append((entry.path, path + "/"))
+                subfolders.append((entry.path, path + "/", inside))
             elif entry.is_symlink():
                 target = walk.link(entry.path, path)
-                if target == "":
+                if target == "" and inside and name != index:
+                    walk.resources.append(Source(entry.path, path))
+                elif target == "":
                     walk.file(entry.path, path)
                 elif target:
-                    subfolders.append((entry.path, path + "/"))
+                    subfolders.append((entry.path, path + "/", inside))
             else:
                 walk.problem(path, message(SPECIAL, kind=_entry_kind(entry)))
         pending.extend(reversed(subfolders))
     # By path parts: "\0" sorts before any character of a name, and strings compare fast.
     found = sorted(found, key=lambda source: source.path.replace("/", "\0"))
+    resources = sorted(walk.resources, key=lambda source: source.path.replace("/", "\0"))
     if walk.renamed:
         found = _one_per_name(found, walk)
-    return Listing(tuple(found), tuple(walk.problems))
+        resources = _one_per_name(resources, walk)
+    return Listing(tuple(found), tuple(walk.problems), tuple(resources))
 
 
 def _one_per_name(found: list[Source], walk: _Walk) -> list[Source]:

@@ -19,7 +19,8 @@ MESSAGES = {
     "page": template("the link {address} leads to no page of the site"),
     "anchor": template("the link {address} leads to {page}, which has no id '{fragment}'"),
     "own_anchor": template("the link {address} leads to no heading or id of this page"),
-    "image": template("the image {address} is not a file of the site (images go under static/)"),
+    "image": template("the image {address} is not a file of the site (images go under static/ or "
+                      "beside the article, in its folder)"),
 }
 
 

@@ -77,7 +77,22 @@ class ItemList:
     line: int = field(default=0, compare=False)
 
 
-Block = Prose | Quote | ItemList
+@dataclass(frozen=True)
+class Figure:
+    """An image with its alternative text, an optional caption and credit (inline Markdown).
+
+    ``image`` is the address as written: relative to the article (an image beside it in its
+    folder), root-relative (``/static/img/carte.jpg``) or an absolute URL.
+    """
+
+    image: str
+    alt: str = ""
+    caption: str | None = None
+    credit: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+Block = Prose | Quote | ItemList | Figure
 
 
 @dataclass(frozen=True)
@@ -175,6 +190,9 @@ class Site:
     catalogs: tuple[TextFile, ...]
     static: tuple[BinaryFile, ...]
     keep: tuple[Kept, ...] = ()
+    # The files of page bundles beside their article (``content/articles/x/photo.jpg``), path
+    # relative to the project, of the published articles only.
+    resources: tuple[BinaryFile, ...] = ()
 
 
 @dataclass(frozen=True)

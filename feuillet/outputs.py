@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from feuillet import publish, social
+from feuillet import images, publish, social
 from feuillet.errors import SourceError
 from feuillet.markup import Renderer
 from feuillet.model import Article, Output, TextFile
@@ -33,6 +33,7 @@ from feuillet.views import (
     Outline,
     PageLink,
     PageView,
+    Picture,
     SiteFacts,
     Text,
     article_view,
@@ -76,6 +77,7 @@ class ViewTask:
     """Render an article's Markdown into its view (the costly, cacheable part)."""
 
     article: Article
+    pictures: tuple[tuple[str, Picture], ...] = ()  # the image of each figure, by its address
 
 
 @dataclass(frozen=True)
@@ -133,9 +135,18 @@ class CardImage:
     card: social.Card
 
 
+@dataclass(frozen=True)
+class ResizedImage:
+    """One size of a figure's image (``feuillet.images``)."""
+
+    path: str
+    content: bytes  # the original's bytes
+    width: int
+
+
 Task = (
     ArticlePage | HomePage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles | RobotsFile | CardImage
-    | RedirectPage
+    | RedirectPage | ResizedImage
 )
 
 
@@ -166,10 +177,11 @@ class Workshop:
     """The per-process tools of one build: built once, used for every task."""
 
     def __init__(self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None,
-                 compiled: Path | None = None) -> None:
+                 compiled: Path | None = None, sizes: Path | None = None) -> None:
         self.facts = facts
         self.font = font
         self.cards = cards  # the folder of drawn cards kept between builds
+        self.sizes = sizes  # the folder of resized images kept between builds
         self.env = environment(theme.templates, theme.catalog, facts, compiled)
         self._renderers: dict[bool, Renderer] = {}
 
@@ -183,7 +195,8 @@ class Workshop:
 
     def view(self, task: ViewTask) -> ViewMade:
         config = self.facts.config
-        view = article_view(task.article, config, self.renderer(typography_of(task.article, config)))
+        view = article_view(task.article, config, self.renderer(typography_of(task.article, config)),
+                            dict(task.pictures))
         return ViewMade(pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL), summary(view), view.outline)
 
     def make(self, task: Task, path: str) -> Made:
@@ -213,6 +226,8 @@ class Workshop:
             return Made(tuple(publish.sitemap_files(facts, task.entries)))
         if isinstance(task, RobotsFile):
             return Made((Output(path, publish.robots_txt(facts)),))
+        if isinstance(task, ResizedImage):
+            return Made((Output(task.path, images.sized(task.content, task.width, self.sizes)),))
         assert self.font is not None  # the plan only asks for cards when the font is there
         return Made((Output(task.path, social.card_png(task.card, self.font, self.cards)),))
 
@@ -280,10 +295,10 @@ def results(futures: Sequence[Future[list[Any]]]) -> Iterator[Any]:
 
 
 def _start_worker(theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None,
-                  compiled: Path | None) -> None:
+                  compiled: Path | None, sizes: Path | None) -> None:
     global _WORKSHOP
     quiet_worker()
-    _WORKSHOP = Workshop(theme, facts, font, cards, compiled)
+    _WORKSHOP = Workshop(theme, facts, font, cards, compiled, sizes)
 
 
 def start_method() -> str:
@@ -327,9 +342,9 @@ class Runner:
 
     def __init__(
         self, theme: Theme, facts: SiteFacts, font: bytes | None, cards: Path | None, jobs: int,
-        local: Workshop | None = None, compiled: Path | None = None,
+        local: Workshop | None = None, compiled: Path | None = None, sizes: Path | None = None,
     ) -> None:
-        self.init = (theme, facts, font, cards, compiled)
+        self.init = (theme, facts, font, cards, compiled, sizes)
         self.jobs = max(1, jobs)
         self._local = local  # a workshop made for these very inputs by an earlier build (serve)
         self._pool: ProcessPoolExecutor | None = None

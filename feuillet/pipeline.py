@@ -24,17 +24,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feuillet import cache as caching
-from feuillet import compare, files, publish, related, social, stamp
+from feuillet import compare, files, images, publish, related, social, stamp
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_settings
 from feuillet.content import Publication, check_unique_slugs, load_article, load_page, publication
 from feuillet.errors import BuildFailed, Message, Problems, SourceError, as_errors, message, template
-from feuillet.links import check_links
-from feuillet.model import Article, BinaryFile, Kept, Page, Site, SiteConfig, TextFile
+from feuillet.links import check_links, site_target
+from feuillet.model import Article, BinaryFile, Figure, Kept, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import (
     MIN_TASKS_PER_WORKER,
     Made,
@@ -50,7 +51,7 @@ from feuillet.outputs import (
     stop_pool,
     submit,
 )
-from feuillet.plan import Entry, PlanInputs, Step, make_plan
+from feuillet.plan import Entry, PlanInputs, Size, Step, make_plan
 from feuillet.project import BuildOptions, BuildReport, Progress, Project
 from feuillet.proofread import typography_warnings
 from feuillet.render import catalog_for, fingerprint
@@ -60,6 +61,7 @@ from feuillet.views import (
     ArticleView,
     Outline,
     PageView,
+    Picture,
     Preview,
     SiteFacts,
     moment,
@@ -119,6 +121,41 @@ def _load_static(sources: Sequence[files.Source], problems: Problems) -> list[Bi
         assert content is not None
         loaded.append(BinaryFile(source.path.removeprefix(root), content))
     return loaded
+
+
+def _load_resources(articles: Sequence[Article], bundled: Sequence[files.Source], problems: Problems
+                    ) -> tuple[BinaryFile, ...]:
+    """The files of the page bundles of ``articles`` (copied as they are, like static files)."""
+    folders = {folder + "/" for article in articles if (folder := files.bundle_folder(article.source))}
+    if not folders:
+        return ()
+    loaded = []
+    for source in bundled:
+        folder = next((folder for folder in folders if source.path.startswith(folder)), None)
+        if folder is None:
+            continue
+        content, error = files.read_bytes(source.file, source.path, None)
+        if error:
+            problems.extend([error])
+            continue
+        assert content is not None
+        loaded.append(BinaryFile(source.path, content))
+    return tuple(loaded)
+
+
+def published_resources(site: Site) -> list[tuple[str, bytes]]:
+    """(site path, bytes) of each page bundle's file, beside its article: ``slug/photo.jpg``."""
+    by_folder = {folder + "/": article.slug for article in site.articles
+                 if (folder := files.bundle_folder(article.source))}
+    published = []
+    for resource in site.resources:
+        folder, _, name = resource.path.rpartition("/")
+        while folder + "/" not in by_folder and "/" in folder:  # a file in a subfolder of a bundle
+            folder, _, parent = folder.rpartition("/")
+            name = parent + "/" + name
+        if folder + "/" in by_folder:
+            published.append((by_folder[folder + "/"] + "/" + name, resource.content))
+    return published
 
 
 # What parsing a source depends on besides its text and path.
@@ -230,8 +267,9 @@ def _parse_all(jobs: list[tuple[str, str, SiteConfig]], workers: int
 def _load_articles(
     project: Project, config: SiteConfig, cache: Cache, problems: Problems, memory: Memory | None,
     workers: int = 1,
-) -> tuple[list[Article], dict[str, str]]:
-    """Articles from their files; a file whose stat (or text) is unchanged is not parsed again."""
+) -> tuple[list[Article], dict[str, str], tuple[files.Source, ...]]:
+    """Articles from their files; a file whose stat (or text) is unchanged is not parsed again.
+    Also the files of page bundles (not read here: only those of published articles are)."""
     context = _settings(config, _PARSE_SETTINGS)
     remembered = memory.sources if memory is not None else {}
     kept: dict[str, Remembered] = {}
@@ -244,7 +282,9 @@ def _load_articles(
     changed: list[str] = []  # paths whose cache row must be written
     now = time.time_ns()
     limit = config.max_file_size
-    for source in _listed(project, files.ARTICLES, problems):
+    listed = files.listing(project.root, files.ARTICLES)
+    problems.extend(list(listed.problems))
+    for source in listed.sources:
         path = source.path
         order.append(path)
         try:
@@ -310,7 +350,7 @@ def _load_articles(
         problems.extend(list(warned.get(path, ())))
     if memory is not None:
         memory.sources = kept
-    return [found[path] for path in order if path in found], hashes
+    return [found[path] for path in order if path in found], hashes, listed.resources
 
 
 def load_site(project: Project, drafts: bool = False, cache: Cache | None = None,
@@ -320,7 +360,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
     problems = Problems()
     config, keep = _load_config(project, problems)
     store = cache or Cache(None, caching.salt())
-    articles, hashes = _load_articles(project, config, store, problems, memory, workers)
+    articles, hashes, bundled = _load_articles(project, config, store, problems, memory, workers)
     limit = config.max_file_size
     pages: list[Page] = _load_each(
         _listed(project, files.PAGES, problems), limit, problems,
@@ -339,6 +379,8 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
     if moment.tzinfo is None:  # --now without an offset: the site's time zone
         moment = moment.replace(tzinfo=ZoneInfo(config.timezone))
     chosen = publication(articles, moment, drafts, future)
+    resources = _load_resources(chosen.published, bundled, problems)
+    problems.raise_if_any()
     site = Site(
         config=config,
         articles=chosen.published,
@@ -347,6 +389,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
         catalogs=tuple(catalogs),
         static=tuple(static),
         keep=keep,
+        resources=resources,
     )
     return Loaded(site, hashes, store.notes, sorted(set(problems.warnings)), chosen)
 
@@ -374,6 +417,94 @@ def _image_sizes(site: Site, cache: Cache) -> dict[str, tuple[int, int, str]]:
             cache.put(key, size)
         sizes[path] = size
     return sizes
+
+
+# Messages of figures: an image the build must measure and publish.
+IMAGE_MISSING = template("the image {address} is not a file of the site: put it in the article's folder, "
+                         "beside its index.md or index.yaml, or under static/ (written /static/…)")
+IMAGE_UNREADABLE = template("the image {address} cannot be read: {reason}")
+IMAGE_ADDRESS = template("the image {address} is neither a file of the site nor an https:// address")
+
+
+@dataclass(frozen=True)
+class Pictures:
+    """The images of the figures of the published articles, and the sizes to make of them."""
+
+    by_slug: dict[str, tuple[tuple[str, Picture], ...]]  # slug → (address as written, picture)
+    sizes: tuple[Size, ...]  # one per file of images/, in a stable order
+
+
+def _figures(article: Article) -> list[Figure]:
+    return [block for section in article.sections for block in section.blocks if isinstance(block, Figure)]
+
+
+def _picture_info(content: bytes, hashed: str, cache: Cache) -> images.Info:
+    key = f"picture:{images.VERSION}:{hashed}"
+    found = cache.get(key)
+    if isinstance(found, images.Info):
+        return found
+    measured = images.info(content)  # raises images.Unreadable
+    cache.put(key, measured)
+    return measured
+
+
+def site_pictures(site: Site, cache: Cache) -> Pictures:
+    """Find, measure and plan the sizes of every figure's image; a missing or unreadable file
+    is an error at the figure's line (the page would show a broken image)."""
+    config = site.config
+    files_of = {"static/" + file.path: file.content for file in site.static}
+    files_of.update(published_resources(site))
+    by_slug: dict[str, tuple[tuple[str, Picture], ...]] = {}
+    sizes: dict[str, Size] = {}
+    errors: list[SourceError] = []
+    measured: dict[str, tuple[str, images.Info | None]] = {}  # site path → digest, info
+    for article in site.articles:
+        found: dict[str, Picture] = {}
+        for figure in _figures(article):
+            address = figure.image
+            if address in found:
+                continue
+            scheme = urlsplit(address).scheme.lower()
+            target = site_target(address, article.slug + "/", config.url)
+            if target is None or (scheme and scheme not in ("http", "https")):
+                if scheme in ("http", "https") or address.startswith("//"):
+                    found[address] = Picture(address, False)
+                else:
+                    errors.append(SourceError(article.source, figure.line, "image",
+                                              message(IMAGE_ADDRESS, address=address)))
+                continue
+            path = target[0]
+            content = files_of.get(path)
+            if content is None:
+                errors.append(SourceError(article.source, figure.line, "image",
+                                          message(IMAGE_MISSING, address=address)))
+                continue
+            if path not in measured:
+                hashed = images.digest_of(content)
+                try:
+                    info = None if path.lower().endswith(".svg") else _picture_info(content, hashed, cache)
+                except images.Unreadable as error:
+                    errors.append(SourceError(article.source, figure.line, "image",
+                                              message(IMAGE_UNREADABLE, address=address, reason=str(error))))
+                    continue
+                measured[path] = (hashed, info)
+            hashed, info = measured[path]
+            if info is None:
+                found[address] = Picture(path, True)
+            elif info.format not in images.RESIZED:
+                found[address] = Picture(path, True, info.width, info.height)
+            else:
+                made = tuple((width, images.size_path(hashed, width, info.format))
+                             for width in images.widths(info.width))
+                for width, size in made:
+                    sizes.setdefault(size, Size(size, hashed, width, content))
+                widest = made[-1][0]
+                found[address] = Picture(path, True, widest, images.height_at(info, widest), made)
+        if found:
+            by_slug[article.slug] = tuple(sorted(found.items()))
+    if errors:
+        raise BuildFailed(errors)
+    return Pictures(by_slug, tuple(sizes[path] for path in sorted(sizes)))
 
 
 def site_facts(site: Site, base_path: str, cache: Cache, preview: Preview | None = None) -> SiteFacts:
@@ -415,6 +546,7 @@ class Views:
     made: dict[str, bytes]  # view key → pickled view made by this build
     articles: Sequence[Article]
     workshop: Callable[[], Workshop]
+    pictures: dict[str, tuple[tuple[str, Picture], ...]] = field(default_factory=dict)  # by slug
 
     def view(self, key: str) -> bytes:
         if key in self.made:
@@ -425,7 +557,7 @@ class Views:
         # Its summary was cached but not the view (a damaged row): make it again.
         slug = next(slug for slug, view_key in self.keys.items() if view_key == key)
         article = next(a for a in self.articles if a.slug == slug)
-        made = self.workshop().view(ViewTask(article))
+        made = self.workshop().view(ViewTask(article, self.pictures.get(slug, ())))
         self.made[key] = made.view
         return made.view
 
@@ -442,7 +574,7 @@ def _base_path_of(article: Article, base_path: str) -> tuple[str, ...]:
 
 def make_views(
     loaded: Loaded, runner: Runner, cache: Cache, salt: str, progress: Progress | None,
-    memory: Memory | None = None,
+    memory: Memory | None = None, pictures: Pictures | None = None,
 ) -> Views:
     """The view key and summary of every article; views are made (in the pool) where missing.
 
@@ -451,9 +583,12 @@ def make_views(
     """
     site = loaded.site
     settings = _settings(site.config, _VIEW_SETTINGS)
+    shown = pictures.by_slug if pictures is not None else {}
     keys = {
         article.slug: text_digest(salt, "view", article.source, loaded.hashes[article.source], settings,
-                                  *_base_path_of(article, runner.local.facts.base_path))
+                                  *_base_path_of(article, runner.local.facts.base_path),
+                                  # its figures' images: their files' digests decide their sizes
+                                  *((digest(shown[article.slug]),) if article.slug in shown else ()))
         for article in site.articles
     }
     remembered = memory.summaries if memory is not None else {}
@@ -465,7 +600,7 @@ def make_views(
             summaries[name.removeprefix("summary:")] = value
     missing = [article for article in site.articles if keys[article.slug] not in summaries]
     if missing:
-        jobs = [("view", ViewTask(article), "") for article in missing]
+        jobs = [("view", ViewTask(article, shown.get(article.slug, ())), "") for article in missing]
         tell = (lambda done: progress("views", done, len(jobs))) if progress else None
         stored: dict[str, bytes] = {}
         for article, result in zip(missing, runner.run(jobs, tell), strict=True):
@@ -481,7 +616,7 @@ def make_views(
         cache.put_raw(stored)
     if memory is not None:
         memory.summaries = summaries
-    return Views(cache, keys, summaries, {}, site.articles, lambda: runner.local)
+    return Views(cache, keys, summaries, {}, site.articles, lambda: runner.local, dict(shown))
 
 
 def _theme(site: Site) -> Theme:
@@ -513,7 +648,8 @@ def _related(site: Site, cache: Cache, salt: str, memory: Memory | None = None
 
 
 def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageView], runner: Runner,
-              cache: Cache, salt: str, theme: Theme, memory: Memory | None = None) -> list[Step]:
+              cache: Cache, salt: str, theme: Theme, memory: Memory | None = None,
+              pictures: Pictures | None = None) -> list[Step]:
     site = loaded.site
     font = next((f.content for f in site.static if f.path == publish.SOCIAL_FONT), None)
     entries = [
@@ -528,6 +664,8 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageVi
         related=_related(site, cache, salt, memory),
         pages=pages,
         static=site.static,
+        resources=published_resources(site),
+        sizes=pictures.sizes if pictures is not None else (),
         font=hashlib.sha256(font).hexdigest() if facts.cards and font else None,
         card_engine=social.engine() if facts.cards else "",
     )
@@ -816,6 +954,7 @@ def make(
         base_path = resolve_base_path(site.config, options.base_path)
         facts = site_facts(site, base_path, store,
                            _preview(loaded, options.preview_label) if options.preview else None)
+        pictures = site_pictures(site, store)
         font = next((f.content for f in site.static if f.path == publish.SOCIAL_FONT), None)
         cards = project.cache / publish.SOCIAL_CACHE if options.cache else None
         theme = _theme(site)
@@ -827,7 +966,8 @@ def make(
                 if other.name != compiled.name:
                     shutil.rmtree(other, ignore_errors=True)
         runner = Runner(theme, facts, font if facts.cards else None, cards,
-                        options.jobs or default_jobs(), reused, compiled)
+                        options.jobs or default_jobs(), reused, compiled,
+                        project.cache / images.CACHE if options.cache else None)
         if memory is not None:
             memory.workshop = (tools, runner.local)
         css = {path: base_path + "static/" + target for path, target in facts.assets.items()
@@ -836,10 +976,10 @@ def make(
         staging: Staging | None = None
         try:
             mark = lap("load", started)
-            views = make_views(loaded, runner, store, salt, progress, memory)
+            views = make_views(loaded, runner, store, salt, progress, memory, pictures)
             mark = lap("views", mark)
             pages = _page_views(site, runner)
-            steps = plan_site(loaded, facts, views, pages, runner, store, salt, theme, memory)
+            steps = plan_site(loaded, facts, views, pages, runner, store, salt, theme, memory, pictures)
             warnings = loaded.warnings + _link_warnings(site, views, pages, steps)
             if options.strict and warnings:
                 raise BuildFailed(as_errors(warnings))

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from math import ceil
 
-from feuillet import publish, social
+from feuillet import images, publish, social
 from feuillet.cache import digest, text_digest
 from feuillet.model import Article, BinaryFile
 from feuillet.outputs import (
@@ -26,6 +26,7 @@ from feuillet.outputs import (
     NotFoundPage,
     Pagination,
     RedirectPage,
+    ResizedImage,
     RobotsFile,
     SitemapFiles,
     StandalonePage,
@@ -52,6 +53,16 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Size:
+    """One size of a figure's image to make (``feuillet.images``)."""
+
+    path: str  # its site path, under images/
+    digest: str  # of the original's bytes
+    width: int
+    content: bytes = field(repr=False, compare=False)  # the original's bytes
+
+
+@dataclass(frozen=True)
 class PlanInputs:
     """Everything the plan reads, explicit."""
 
@@ -62,6 +73,8 @@ class PlanInputs:
     related: Mapping[str, tuple[str, ...]]  # slug → slugs of « Lire aussi »
     pages: Sequence[PageView]
     static: Sequence[BinaryFile]
+    resources: Sequence[tuple[str, bytes]]  # (site path, bytes) of the page bundles' files
+    sizes: Sequence[Size]  # the sizes of the figures' images
     font: str | None  # digest of the card font, when cards are drawn
     card_engine: str  # Pillow and FreeType versions, when cards are drawn
 
@@ -146,6 +159,11 @@ def make_plan(
         path = "static/" + facts.assets[file.path]
         steps.append(Step((path,), digest("static", hashlib.sha256(file.content).hexdigest()), None,
                           file.content))
+    for path, content in inputs.resources:
+        steps.append(Step((path,), digest("static", hashlib.sha256(content).hexdigest()), None, content))
+    for made in inputs.sizes:
+        steps.append(Step((made.path,), digest(inputs.salt, "size", made.digest, made.width, images.VERSION),
+                          partial(ResizedImage, made.path, made.content, made.width)))
     return steps
 
 

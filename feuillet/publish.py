@@ -18,6 +18,7 @@ from feuillet.model import Article, Output, Publisher, SiteConfig
 from feuillet.views import (
     ArticleView,
     BlockView,
+    FigureView,
     ImageMeta,
     PageView,
     ProseView,
@@ -264,7 +265,7 @@ def not_found_meta(facts: SiteFacts) -> PageMeta:
 # --- Feed, sitemap, robots.txt, cards ----------------------------------------------------
 
 
-def article_html(article: ArticleView) -> str:
+def article_html(article: ArticleView, config: SiteConfig) -> str:
     """The article's text as HTML for feed readers: standfirst, section titles and blocks."""
     parts: list[Markup] = []
     if article.standfirst:
@@ -273,19 +274,32 @@ def article_html(article: ArticleView) -> str:
         if section.title:
             parts.append(Markup("<h2>{}</h2>").format(section.title.html))
         for block in section.blocks:
-            parts.append(_block_html(block))
+            parts.append(_block_html(block, config))
     return str(Markup("\n").join(parts))
 
 
-def _block_html(block: BlockView) -> Markup:
+def _block_html(block: BlockView, config: SiteConfig) -> Markup:
     if isinstance(block, ProseView):
         return block.html
     if isinstance(block, QuoteView):
         source = block.author.html + (Markup(", ") + block.role.html if block.role else Markup(""))
         return Markup("<blockquote>{}<p>— {}</p></blockquote>").format(block.text, source)
+    if isinstance(block, FigureView):
+        return _figure_html(block, config)
     tag = "ol" if block.ordered else "ul"
     items = Markup("").join(Markup("<li>{}</li>").format(item) for item in block.items)
     return Markup("<{0}>{1}</{0}>").format(Markup(tag), items)
+
+
+def _figure_html(block: FigureView, config: SiteConfig) -> Markup:
+    """A figure for feed readers: its widest size at an absolute address, and its caption."""
+    src = config.absolute_url(block.src) if block.picture.local else block.src
+    size = (Markup(' width="{}" height="{}"').format(block.picture.width, block.picture.height)
+            if block.picture.width else Markup(""))
+    parts = [part for part in (block.caption, block.credit) if part]
+    caption = (Markup("<figcaption>{}</figcaption>").format(Markup(" ").join(parts)) if parts
+               else Markup(""))
+    return Markup('<figure><img src="{}" alt="{}"{}>{}</figure>').format(src, block.alt, size, caption)
 
 
 def _summary(article: ArticleView) -> str:
@@ -334,7 +348,7 @@ def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetim
         if article.kicker:
             entry.category({"term": article.kicker.plain})
         if config.feed_full_content:
-            entry.content(article_html(article), type="html")
+            entry.content(article_html(article, config), type="html")
     result: bytes = feed.atom_str(pretty=True, encoding="UTF-8")
     return result
 

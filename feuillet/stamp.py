@@ -60,6 +60,7 @@ def source_files(project: Project) -> list[tuple[str, int, int, str]] | None:
         if listing.problems:
             return None
         sources.extend(listing.sources)
+        sources.extend(listing.resources)  # a page bundle's images
     for source in sources:
         try:
             result = os.stat(source.file)

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from feuillet import i18n
 from feuillet.markup import Renderer, explicit_ids
-from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, SiteConfig
+from feuillet.model import Article, Block, Figure, ItemList, Page, Prose, Quote, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
 
@@ -55,7 +55,33 @@ class ListView:
     kind: str = "list"
 
 
-BlockView = ProseView | QuoteView | ListView
+@dataclass(frozen=True)
+class Picture:
+    """A figure's image as the build publishes it (see ``feuillet.images``)."""
+
+    src: str  # the site path of the file (``slug/photo.jpg``), or another host's URL
+    local: bool  # a file of the site: its address follows the base path
+    width: int | None = None  # of the widest size (or the file), when known
+    height: int | None = None
+    sizes: tuple[tuple[int, str], ...] = ()  # (width, site path) of each size, narrowest first
+
+
+@dataclass(frozen=True)
+class FigureView:
+    picture: Picture
+    alt: str
+    caption: Markup | None
+    credit: Markup | None
+    lazy: bool  # below the first screen: every figure of an article but the first
+    kind: str = "figure"
+
+    @property
+    def src(self) -> str:
+        """The site path (or URL) of the widest size, else of the file itself."""
+        return self.picture.sizes[-1][1] if self.picture.sizes else self.picture.src
+
+
+BlockView = ProseView | QuoteView | ListView | FigureView
 
 
 @dataclass(frozen=True)
@@ -222,6 +248,17 @@ def truncate(value: str, limit: int) -> str:
     return head.rstrip(" \u00a0\u202f,;:\u2013\u2014") + "…"
 
 
+def _figure_view(block: Figure, renderer: Renderer, typography: bool, picture: Picture | None,
+                 lazy: bool) -> FigureView:
+    return FigureView(
+        picture=picture or Picture(block.image, False),
+        alt=text(block.alt, typography).plain if block.alt else "",
+        caption=Markup(renderer.inline(block.caption)) if block.caption else None,
+        credit=Markup(renderer.inline(block.credit)) if block.credit else None,
+        lazy=lazy,
+    )
+
+
 def _block_view(block: Block, renderer: Renderer, typography: bool) -> BlockView:
     if isinstance(block, Prose):
         return ProseView(Markup(renderer.block(block.markdown)))
@@ -243,6 +280,8 @@ def _block_source(block: Block) -> str:
         return block.markdown
     if isinstance(block, Quote):
         return block.text
+    if isinstance(block, Figure):
+        return "\n".join(filter(None, (block.caption, block.credit)))
     return "\n".join(block.items)
 
 
@@ -260,6 +299,8 @@ def _block_words(block: Block) -> str:
         return block.markdown
     if isinstance(block, Quote):
         return " ".join(filter(None, (block.text, block.author, block.role)))
+    if isinstance(block, Figure):
+        return block.caption or ""
     return " ".join(block.items)
 
 
@@ -267,11 +308,15 @@ def typography_of(item: Article | Page, config: SiteConfig) -> bool:
     return config.typography if item.typography is None else item.typography
 
 
-def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> ArticleView:
+def article_view(article: Article, config: SiteConfig, renderer: Renderer,
+                 pictures: Mapping[str, Picture] | None = None) -> ArticleView:
     """Everything the article template shows, rendered and typeset.
 
     ``renderer`` must typeset as the article asks (``typography_of``); its anchors are reset here.
+    ``pictures``: the published image of each figure, by its address as written.
     """
+    pictures = pictures or {}
+    figures = 0
     typography = renderer.typography
     reserved = {section.anchor for section in article.sections if section.anchor}
     for section in article.sections:
@@ -290,9 +335,14 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
             section_id = renderer.anchors.claim(slugify(section.title)) if section.title else None
         if section_id:
             ids.add(section_id)
-        blocks = []
+        blocks: list[BlockView] = []
         for block in section.blocks:
-            blocks.append(_block_view(block, renderer, typography))
+            if isinstance(block, Figure):
+                blocks.append(_figure_view(block, renderer, typography, pictures.get(block.image),
+                                           figures > 0))
+                figures += 1
+            else:
+                blocks.append(_block_view(block, renderer, typography))
             found = renderer.take_found()
             ids.update(found.ids)
             links += _links(found.links, _block_source(block), block.line)

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "feuillet"
 
 # library → the only module allowed to import it
 OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "babel": {"i18n", "messages"},
-          "feedgen": {"publish"}, "PIL": {"social"}}
+          "feedgen": {"publish"}, "PIL": {"social", "images"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
 PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
         "cache": set(), "sanitise": set(), "files": set(), "limits": set()}
@@ -24,7 +24,7 @@ APART = [("render", "publish"), ("publish", "render"), ("views", "render"), ("vi
 # meet in the model), only the helpers; the orchestrators put them together.
 STAGES = {
     "load": {"sources", "fields", "body", "content", "config"},
-    "render": {"markup", "views", "render", "publish", "social", "outputs", "plan", "links"},
+    "render": {"markup", "views", "render", "publish", "social", "images", "outputs", "plan", "links"},
     "write": {"write"},
 }
 HELPERS = {"errors", "model", "slugs", "typography", "sanitise", "i18n", "cache", "related", "project",

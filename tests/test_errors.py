@@ -59,14 +59,30 @@ CASES = {
         [f"{ARTICLE}:7: title: this key is given twice; keep one"],
     ),
     "unknown block kind": (
-        {ARTICLE: GOOD.replace("      - Du texte.\n", "      - image: carte.png\n        caption: Carte\n")},
-        [f"{ARTICLE}:6: sections[1].blocks[1]: unknown block kind with keys caption, image: "
-         "expected Markdown text, a quote (text, author, role) or a list (items)"],
+        {ARTICLE: GOOD.replace("      - Du texte.\n", "      - video: carte.mp4\n        caption: Carte\n")},
+        [f"{ARTICLE}:6: sections[1].blocks[1]: unknown block kind with keys caption, video: "
+         "expected Markdown text, a quote (text, author, role), a list (items) or an image (image, alt, caption)"],
     ),
     "named unknown block kind": (
         {ARTICLE: GOOD.replace("      - Du texte.\n", "      - kind: video\n        url: /v.mp4\n")},
         [f"{ARTICLE}:6: sections[1].blocks[1]: unknown block kind 'video': "
-         "expected Markdown text, a quote (text, author, role) or a list (items)"],
+         "expected Markdown text, a quote (text, author, role), a list (items) or an image (image, alt, caption)"],
+    ),
+    "missing figure image": (
+        {ARTICLE: GOOD.replace("      - Du texte.\n", "      - image: carte.png\n        caption: Carte\n")},
+        [f"{ARTICLE}:6: image: the image carte.png is not a file of the site: put it in the article's "
+         "folder, beside its index.md or index.yaml, or under static/ (written /static/…)"],
+    ),
+    "unreadable figure image": (
+        {ARTICLE: GOOD.replace("      - Du texte.\n", "      - image: /static/img/carte.png\n"),
+         "static/img/carte.png": "not a picture"},
+        [f"{ARTICLE}:6: image: the image /static/img/carte.png cannot be read: it is in no image "
+         "format feuillet reads (JPEG, PNG, WebP, GIF, SVG)"],
+    ),
+    "figure image address": (
+        {ARTICLE: GOOD.replace("      - Du texte.\n", "      - image: ftp://exemple.fr/carte.png\n")},
+        [f"{ARTICLE}:6: image: the image ftp://exemple.fr/carte.png is neither a file of the site nor an "
+         "https:// address"],
     ),
     "quote without author": (
         {ARTICLE: GOOD.replace("      - Du texte.\n", "      - text: Une citation.\n")},

@@ -77,7 +77,7 @@ def test_a_link_to_a_missing_anchor_of_the_same_page() -> None:
 def test_an_image_that_is_not_there() -> None:
     assert warnings_of(Link(7, "img", "/analyses/static/img/manque.png")) == [warning(
         7, "image", "the image /analyses/static/img/manque.png is not a file of the site (images go "
-        "under static/)")]
+        "under static/ or beside the article, in its folder)")]
 
 
 ARTICLE = (
@@ -96,7 +96,7 @@ def test_a_build_reports_each_link_at_its_line(site: Callable[..., Path], tmp_pa
     assert capsys.readouterr().err.splitlines()[:3] == [
         "content/articles/a.md:6: link: warning: the link /rien/ leads to no page of the site",
         "content/articles/a.md:10: image: warning: the image /static/img/carte.png is not a file of "
-        "the site (images go under static/)",
+        "the site (images go under static/ or beside the article, in its folder)",
         "content/articles/a.md:10: link: warning: the link #ailleurs leads to no heading or id of this page",
     ]
     assert run(root, "build", "--output", str(tmp_path / "out"), "--strict") == 1

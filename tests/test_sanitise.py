@@ -156,7 +156,7 @@ HOSTILE_ARTICLE = (
 )
 WARNINGS = [
     "content/articles/a.md:4: image: warning: the image x.png is not a file of the site (images go "
-    "under static/)",
+    "under static/ or beside the article, in its folder)",
     "content/articles/a.md:4: standfirst: warning: " + SCHEME_MESSAGE.format("javascript"),
     "content/articles/a.md:4: standfirst: warning: removed the onerror attribute of <img>: "
     "event handlers are not allowed",
