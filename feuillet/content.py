@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from feuillet.body import merge_prose, split_blocks, split_sections
 from feuillet.errors import Problems, SourceError, message, template
 from feuillet.fields import Field, Reader, items, object_schema
-from feuillet.files import is_markdown
+from feuillet.files import is_markdown, linked_source
 from feuillet.limits import Text, markdown_problems, texts_of
 from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, Section, SiteConfig
 from feuillet.sanitise import audit
@@ -79,6 +79,12 @@ _BARE_QUOTE_RE = re.compile(r"(?:\A|\n[ \t]*\n)[ ]{0,3}>", re.MULTILINE)
 # A "/" that may begin a root-relative address: not inside a word, a number ("1/2"), a URL
 # ("https://"), nor followed by a blank. Conservative: a false match only costs a cached view.
 _ROOT_RELATIVE_RE = re.compile(r"(?<![/\w.])/(?![/\s])")
+
+# A word that may be a link to a content file by source: ``autre.md``, ``../articles/b.yaml#x``,
+# or, between angle brackets, with spaces (``<autre article.md>``).
+_SOURCE_WORD_RE = re.compile(
+    r"""<([^<>\n"'=]+?\.(?:md|ya?ml)(?:#[^<>\n]*)?)>|([^\s()<>"'\[\]=]+?\.(?:md|ya?ml))(?=[#)\s"'>\]]|$)""",
+    re.IGNORECASE)
 
 HEADLINE_LIMIT = 110  # characters of a title search engines show
 WARNINGS = {
@@ -142,6 +148,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         source=path,
         standfirst_line=mapping.key_lines.get("standfirst", 0),
         root_relative=_root_relative(metadata["standfirst"], sections),
+        links_to=_links_to(path, metadata["standfirst"], sections),
     )
 
 
@@ -159,6 +166,22 @@ def _root_relative(standfirst: str | None, sections: Sequence[Section]) -> bool:
         text for section in sections for block in section.blocks for text in _block_texts(block)
     ]
     return any("/" in text and _ROOT_RELATIVE_RE.search(text) for text in texts)
+
+
+def _links_to(path: str, standfirst: str | None, sections: Sequence[Section]) -> tuple[str, ...]:
+    """The content files the article's text may link to by source: every word that ends like a
+    source file (a superset of the links Markdown will find; an extra one only costs a view)."""
+    found = set()
+    for text in [standfirst or ""] + [
+        text for section in sections for block in section.blocks for text in _block_texts(block)
+    ]:
+        if "." not in text:
+            continue
+        for match in _SOURCE_WORD_RE.finditer(text):
+            target = linked_source(match.group(1) or match.group(2), path)
+            if target is not None:
+                found.add(target[0])
+    return tuple(sorted(found))
 
 
 def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Section], body_key: str,

@@ -111,6 +111,9 @@ class Article:
     standfirst_line: int = field(default=0, compare=False)
     # Its text may hold a root-relative link, which its view writes under the base path.
     root_relative: bool = field(default=False, compare=False)
+    # The content files its text may link to by source (``autre.md``), found when it was parsed:
+    # its view writes their URLs, so it depends on their slugs.
+    links_to: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

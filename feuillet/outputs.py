@@ -75,6 +75,8 @@ class ViewTask:
     """Render an article's Markdown into its view (the costly, cacheable part)."""
 
     article: Article
+    # The site path of each content file it links to by source (None: no such file), sorted.
+    targets: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,8 @@ class Workshop:
 
     def view(self, task: ViewTask) -> ViewMade:
         config = self.facts.config
-        view = article_view(task.article, config, self.renderer(typography_of(task.article, config)))
+        view = article_view(task.article, config, self.renderer(typography_of(task.article, config)),
+                            dict(task.targets))
         return ViewMade(pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL), summary(view), view.outline)
 
     def make(self, task: Task, path: str) -> Made:

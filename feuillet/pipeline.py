@@ -412,6 +412,7 @@ class Views:
     made: dict[str, bytes]  # view key → pickled view made by this build
     articles: Sequence[Article]
     workshop: Callable[[], Workshop]
+    targets: Callable[[Article], tuple[tuple[str, str | None], ...]]  # see ``_targets``
 
     def view(self, key: str) -> bytes:
         if key in self.made:
@@ -422,7 +423,7 @@ class Views:
         # Its summary was cached but not the view (a damaged row): make it again.
         slug = next(slug for slug, view_key in self.keys.items() if view_key == key)
         article = next(a for a in self.articles if a.slug == slug)
-        made = self.workshop().view(ViewTask(article))
+        made = self.workshop().view(ViewTask(article, self.targets(article)))
         self.made[key] = made.view
         return made.view
 
@@ -432,9 +433,26 @@ class Views:
 
 def _base_path_of(article: Article, base_path: str) -> tuple[str, ...]:
     """What of the base path an article's view depends on: nothing, unless its text may hold a
-    root-relative link (found when it was parsed), which the view writes under the base path;
-    so a preview build reuses the production build's views of every other article."""
-    return (base_path,) if article.root_relative else ()
+    root-relative link or a link by source (found when it was parsed), which the view writes
+    under the base path; so a preview build reuses the production build's views of every other
+    article."""
+    return (base_path,) if article.root_relative or article.links_to else ()
+
+
+def source_paths(loaded: Loaded) -> dict[str, str]:
+    """The site path of every article and page by its source file, for links written by source
+    (the articles a build does not publish too: a link to a draft leads to no page, which the
+    link check says)."""
+    chosen = loaded.publication
+    waiting = chosen.drafts + chosen.scheduled if chosen else ()
+    items: list[Article | Page] = [*loaded.site.articles, *waiting, *loaded.site.pages]
+    return {item.source: item.slug + "/" for item in items}
+
+
+def _targets(paths: dict[str, str], article: Article) -> tuple[tuple[str, str | None], ...]:
+    """Where the content files an article may link to by source lead: part of its view's key, so
+    renaming one of them (its slug) makes the view again."""
+    return tuple((file, paths.get(file)) for file in article.links_to)
 
 
 def make_views(
@@ -448,9 +466,11 @@ def make_views(
     """
     site = loaded.site
     settings = _settings(site.config, _VIEW_SETTINGS)
+    paths = source_paths(loaded)
     keys = {
         article.slug: text_digest(salt, "view", article.source, loaded.hashes[article.source], settings,
-                                  *_base_path_of(article, runner.local.facts.base_path))
+                                  *_base_path_of(article, runner.local.facts.base_path),
+                                  *(f"{file}\x1e{path}" for file, path in _targets(paths, article)))
         for article in site.articles
     }
     remembered = memory.summaries if memory is not None else {}
@@ -462,7 +482,7 @@ def make_views(
             summaries[name.removeprefix("summary:")] = value
     missing = [article for article in site.articles if keys[article.slug] not in summaries]
     if missing:
-        jobs = [("view", ViewTask(article), "") for article in missing]
+        jobs = [("view", ViewTask(article, _targets(paths, article)), "") for article in missing]
         tell = (lambda done: progress("views", done, len(jobs))) if progress else None
         stored: dict[str, bytes] = {}
         for article, result in zip(missing, runner.run(jobs, tell), strict=True):
@@ -478,16 +498,21 @@ def make_views(
         cache.put_raw(stored)
     if memory is not None:
         memory.summaries = summaries
-    return Views(cache, keys, summaries, {}, site.articles, lambda: runner.local)
+    return Views(cache, keys, summaries, {}, site.articles, lambda: runner.local,
+                 lambda article: _targets(paths, article))
 
 
 def _theme(site: Site) -> Theme:
     return Theme(site.templates, catalog_for(site.catalogs, site.config.language))
 
 
-def _page_views(site: Site, runner: Runner) -> list[PageView]:
+def _page_views(loaded: Loaded, runner: Runner) -> list[PageView]:
+    """The pages' views, made at every build (their outputs' digests hold the whole view)."""
+    site = loaded.site
     config = site.config
-    return [page_view(page, runner.local.renderer(typography_of(page, config))) for page in site.pages]
+    paths: dict[str, str | None] = dict(source_paths(loaded))
+    return [page_view(page, runner.local.renderer(typography_of(page, config)), paths)
+            for page in site.pages]
 
 
 def _related(site: Site, cache: Cache, salt: str, memory: Memory | None = None
@@ -539,7 +564,8 @@ _TEMPLATE_ID_RE = re.compile(r"""\bid=["']([^"'{}\s]+)["']""")
 
 def _link_warnings(site: Site, views: Views, pages: list[PageView], steps: Sequence[Step]
                    ) -> list[SourceError]:
-    """Links and images of the content that lead nowhere (see ``feuillet.links``)."""
+    """Links and images of the content that lead nowhere (see ``feuillet.links``): warnings, and
+    errors for links written by source to no content file."""
     outlines = [views.summaries[key][2] for key in views.keys.values()]
     outlines += [page.outline for page in pages]
     files = {path for step in steps for path in step.paths}
@@ -775,9 +801,13 @@ def make(
             mark = lap("load", started)
             views = make_views(loaded, runner, store, salt, progress, memory)
             mark = lap("views", mark)
-            pages = _page_views(site, runner)
+            pages = _page_views(loaded, runner)
             steps = plan_site(loaded, facts, views, pages, runner, store, salt, theme, memory)
-            warnings = loaded.warnings + _link_warnings(site, views, pages, steps)
+            linked = _link_warnings(site, views, pages, steps)
+            broken = [problem for problem in linked if problem.severity != "warning"]
+            warnings = loaded.warnings + [problem for problem in linked if problem.severity == "warning"]
+            if broken:
+                raise BuildFailed(broken, warnings)
             if options.strict and warnings:
                 raise BuildFailed(as_errors(warnings))
             mark = lap("plan", mark)
