@@ -15,7 +15,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from feuillet import cache as caching
-from feuillet import files, publish, related, social, stamp
+from feuillet import files, publish, related, social, stamp, urls
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_settings
@@ -573,6 +573,12 @@ def _link_warnings(site: Site, views: Views, pages: list[PageView], steps: Seque
     return check_links([o for o in outlines if o is not None], files, site.config.url, template_ids)
 
 
+def _written(views: Views, pages: Sequence[PageView]) -> frozenset[str]:
+    """Every address written in content: a link to the live site there is the editor's choice."""
+    outlines = [views.summaries[key][2] for key in views.keys.values()] + [page.outline for page in pages]
+    return frozenset(link.address for outline in outlines if outline is not None for link in outline.links)
+
+
 # Messages of keep: paths the site writes itself (site.yaml errors).
 KEEP_SITE_FILE = template("{path} is also a file of the site")
 KEEP_SITE_FOLDER = template("{path} is also a folder of the site")
@@ -660,6 +666,37 @@ def unchanged(steps: Sequence[Step], previous: dict[str, ManifestRow],
     return sum(len(step.paths) for step in steps) == len(previous)
 
 
+# Messages of the check of the outputs' URLs (``feuillet.urls``): a template's fault or feuillet's.
+URL_IN_TEMPLATE = template("the URL {url} in {output} leaves the base path {base}: write it with "
+                           "url() in the template, such as {{{{ url('a-propos/') }}}}")
+URL_IN_STATIC = template("the URL {url} in {output} leaves the base path {base}: write it relative to "
+                         "the file, such as ../img/carte.png")
+URL_INTERNAL = template("internal error: the URL {url} in {output} leaves the base path {base} (a bug of "
+                        "feuillet, or a template writes it without url())")
+
+
+def url_errors(escaped: Sequence[tuple[str, str]], base_path: str, templates: Sequence[TextFile],
+               static: Mapping[str, str] | None = None) -> list[SourceError]:
+    """One error per output URL that leaves the base path: at the template line that writes it
+    when one does (a project's template), at the static file that holds it (``static``: output
+    path → source path), else feuillet's own (an internal error)."""
+    errors = []
+    for output, url in escaped:
+        if static and output in static:
+            errors.append(SourceError(static[output], 0, "url",
+                                      message(URL_IN_STATIC, url=url, output=output, base=base_path)))
+            continue
+        written = [(t.path, t.text.count("\n", 0, at) + 1)
+                   for t in templates if (at := t.text.find(url)) >= 0]
+        if written:
+            errors.append(SourceError(written[0][0], written[0][1], "template",
+                                      message(URL_IN_TEMPLATE, url=url, output=output, base=base_path)))
+        else:
+            errors.append(SourceError(output, 0, "url", message(URL_INTERNAL, url=url, output=output,
+                                                                base=base_path)))
+    return errors
+
+
 def run_plan(
     steps: Sequence[Step],
     runner: Runner,
@@ -667,9 +704,14 @@ def run_plan(
     on_disk: dict[str, tuple[int, int]],
     sink: Sink,
     progress: Progress | None = None,
+    scope: urls.Scope | None = None,
+    templates: Sequence[TextFile] = (),
 ) -> Result:
     """Make the outputs whose inputs changed, keep the files whose inputs did not, and hand each
-    file to ``sink`` as soon as it is known (a made file whose bytes are the old ones is kept)."""
+    file to ``sink`` as soon as it is known (a made file whose bytes are the old ones is kept).
+
+    With ``scope``, every output made is checked to hold no URL outside the base path
+    (``feuillet.urls``); one that does fails the build (see ``url_errors``)."""
 
     def intact(path: str) -> bool:
         row = previous.get(path)
@@ -678,9 +720,12 @@ def run_plan(
     rows: dict[str, ManifestRow] = {}
     todo: list[Step] = []
     written = 0
+    escaped: list[tuple[str, str]] = []  # output path, URL
 
     def put(path: str, digest_: str, content: bytes) -> None:
         nonlocal written
+        if scope is not None:
+            escaped.extend((path, url) for url in urls.escapes(path, content, scope))
         hashed = _content_digest(content)
         row = previous.get(path)
         if row is not None and row.content == hashed and intact(path):
@@ -713,6 +758,10 @@ def run_plan(
                 put(output.path, digests[output.path], output.content)
     if errors:
         raise BuildFailed(errors)
+    if escaped:
+        static = {path: step.source for step in steps if step.task is None and step.source
+                  for path in step.paths}
+        raise BuildFailed(url_errors(escaped, scope.base_path if scope else "/", templates, static))
     return Result(rows, written)
 
 
@@ -823,8 +872,9 @@ def make(
                     on_disk = folder_files(output, carry) if rows and output.is_dir() else {}
                 else:
                     rows, on_disk = {}, {}
+                scope = urls.Scope(site.config.url, base_path, _written(views, pages))
                 if output is None:
-                    result = run_plan(steps, runner, {}, {}, Nowhere(), progress)
+                    result = run_plan(steps, runner, {}, {}, Nowhere(), progress, scope, site.templates)
                 elif memory is None and unchanged(steps, rows, on_disk):
                     result = Result(dict(rows), 0)
                     add_marker(output)
@@ -833,7 +883,8 @@ def make(
                         staging = Staging(output, None, options.detach, carry)
                     sink: Staging | InPlace = staging or InPlace(output, on_disk)
                     with sink:
-                        result = run_plan(steps, runner, rows, on_disk, sink, progress)
+                        result = run_plan(steps, runner, rows, on_disk, sink, progress, scope,
+                                          site.templates)
                         mark = lap("render", mark)
                         if result.written == 0 and set(result.rows) == set(on_disk):
                             sink.abort()  # the same files, the same bytes: leave the folder alone

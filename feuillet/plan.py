@@ -48,6 +48,7 @@ class Step:
     digest: str
     task: Callable[[], Task] | None  # None: a static file, copied as is
     content: bytes | None = None  # a static file's bytes
+    source: str = ""  # a static file's path in the project (static/css/site.css)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def make_plan(
     for file in inputs.static:
         path = "static/" + facts.assets[file.path]
         steps.append(Step((path,), digest("static", hashlib.sha256(file.content).hexdigest()), None,
-                          file.content))
+                          file.content, "static/" + file.path))
     return steps
 
 
