@@ -721,11 +721,12 @@ def run_plan(
     todo: list[Step] = []
     written = 0
     escaped: list[tuple[str, str]] = []  # output path, URL
+    checker = urls.Checker(scope) if scope is not None else None
 
     def put(path: str, digest_: str, content: bytes) -> None:
         nonlocal written
-        if scope is not None:
-            escaped.extend((path, url) for url in urls.escapes(path, content, scope))
+        if checker is not None:
+            escaped.extend((path, url) for url in checker.escapes(path, content))
         hashed = _content_digest(content)
         row = previous.get(path)
         if row is not None and row.content == hashed and intact(path):

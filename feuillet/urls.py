@@ -31,20 +31,17 @@ PRODUCTION = (
     "robots.txt's Sitemap line",
 )
 
-# Attributes that hold one URL (srcset holds several, style and <meta content> may hold one).
-_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "cite", "data", "background",
-                             "longdesc", "manifest", "icon", "ping", "xlink:href"})
-_MAYBE = re.compile(r"(?:href|src|srcset|action|poster|cite|data|background|longdesc|manifest|icon|ping"
-                    r"|content|style)\s*=", re.IGNORECASE)
-_TOKENS = re.compile(
-    r"<!--.*?-->"
-    r"|<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</\1\s*>"
-    r"|<([a-zA-Z][\w:-]*)(\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?>",
-    re.DOTALL | re.IGNORECASE)
+# Attributes that may hold addresses, found with their values wherever they are inside a tag.
+_ADDRESS = re.compile(
+    r"""\s(href|src|srcset|action|formaction|poster|cite|data|background|longdesc|manifest|icon|ping"""
+    r"""|xlink:href|content|style)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")  # lower case, as
+# templates and the sanitiser write them (ignoring case makes the search four times slower)
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
                       re.IGNORECASE)
-_REFRESH = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*['\"]?([^'\"]*)", re.IGNORECASE)
+_REFRESH = re.compile(r"""^\s*\d+\s*[;,]\s*url\s*=\s*['"]?([^'"]*)""", re.IGNORECASE)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.DOTALL | re.IGNORECASE)
+_JSON_LD = re.compile(r"<script\b[^>]*application/ld\+json[^>]*>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
 _FEED_TEXT = re.compile(r"<(id|uri|logo|icon)>([^<]*)</\1>")
 _FEED_LINK = re.compile(r"<link\b[^>]*?\bhref=\"([^\"]*)\"")
 _FEED_HTML = re.compile(r"<(content|summary) type=\"html\">([^<]*)</\1>")
@@ -124,47 +121,63 @@ def _attributes(text: str) -> dict[str, str | None]:
     return found
 
 
-def html_urls(text: str) -> Iterator[tuple[str, bool]]:
-    """Each URL of an HTML document, and whether an absolute production URL is expected there."""
-    for match in _TOKENS.finditer(text):
-        raw_tag, raw_attributes, body, tag, attributes_text = match.groups()
-        if raw_tag is not None:  # <script> or <style>, with its content
-            attributes = _attributes(raw_attributes or "")
-            if raw_tag.lower() == "style":
-                yield from ((url, False) for url in _css_urls(body))
-            elif (attributes.get("type") or "").lower() == "application/ld+json":
-                try:
-                    data = json.loads(body)
-                except ValueError:
-                    data = None
-                yield from ((value, True) for value in _json_strings(data) if _looks_like_url(value))
-            if attributes.get("src"):
-                yield str(attributes["src"]), False
-            continue
-        if tag is None or not attributes_text or not _MAYBE.search(attributes_text):
-            continue  # a comment, or a tag without any address
-        yield from _tag_urls(tag.lower(), _attributes(attributes_text))
+def _expected(text: str, start: int) -> bool:
+    """Whether the tag around ``start`` is one where a production URL is expected: the
+    canonical link, and the Open Graph and Twitter ``<meta>`` (read only for the rare absolute
+    URL of the site, so a page is not parsed tag by tag)."""
+    opening = text.rfind("<", 0, start)
+    end = text.find(">", start)
+    tag = text[opening + 1 : end if end >= 0 else len(text)]
+    name = tag.split(None, 1)[0].lower() if tag.strip() else ""
+    attributes = _attributes(tag[len(name):])
+    if name == "link":
+        return "canonical" in (attributes.get("rel") or "").lower().split()
+    if name == "meta":
+        named = (attributes.get("property") or attributes.get("name") or "").lower()
+        return named.startswith(("og:", "twitter:"))
+    return False
 
 
-def _tag_urls(tag: str, attributes: dict[str, str | None]) -> Iterator[tuple[str, bool]]:
-    rel = (attributes.get("rel") or "").lower().split()
-    for name, value in attributes.items():
-        if not value:
-            continue
-        if name in _URL_ATTRIBUTES:
-            yield value, name == "href" and tag == "link" and "canonical" in rel
-        elif name == "srcset":
-            yield from ((candidate.strip().split(" ", 1)[0], False) for candidate in value.split(","))
+def html_urls(text: str) -> Iterator[tuple[str, int]]:
+    """Each address of an HTML document and where it is (-1: a ``<style>`` or JSON-LD, where
+    production is expected for JSON-LD only: see :func:`escapes`).
+
+    Attributes are found by one search over the page, kept when they are inside a tag (the last
+    ``<`` before them is after the last ``>``; templates escape ``>`` in values), so a page is
+    read at the speed of the regular-expression engine, not tag by tag."""
+    for match in _ADDRESS.finditer(text):
+        start = match.start()
+        if text.rfind("<", 0, start) <= text.rfind(">", 0, start):
+            continue  # in text, such as code showing HTML
+        name = match.group(1).lower()
+        value = unescape(next(v for v in match.groups()[1:] if v is not None))
+        if name == "srcset":
+            for candidate in value.split(","):
+                yield candidate.strip().split(" ", 1)[0], start
         elif name == "style":
-            yield from ((url, False) for url in _css_urls(value))
-        elif name == "content" and tag == "meta":
-            refreshing = (attributes.get("http-equiv") or "").lower() == "refresh"
-            refresh = _REFRESH.match(value) if refreshing else None
+            yield from ((url, start) for url in _css_urls(value))
+        elif name == "content":
+            refresh = _REFRESH.match(value)
             if refresh:
-                yield refresh.group(1), False
+                yield refresh.group(1), start
             elif _looks_like_url(value):
-                named = (attributes.get("property") or attributes.get("name") or "").lower()
-                yield value, named.startswith(("og:", "twitter:"))
+                yield value, start
+        else:
+            yield value, start
+    if "<style" in text:
+        for block in _STYLE.finditer(text):
+            yield from ((url, -1) for url in _css_urls(block.group(1)))
+
+
+def _json_ld_urls(text: str) -> Iterator[str]:
+    if "ld+json" not in text:
+        return
+    for block in _JSON_LD.finditer(text):
+        try:
+            data = json.loads(block.group(1))
+        except ValueError:
+            continue
+        yield from (value for value in _json_strings(data) if _looks_like_url(value))
 
 
 def feed_urls(text: str) -> Iterator[tuple[str, bool]]:
@@ -174,19 +187,17 @@ def feed_urls(text: str) -> Iterator[tuple[str, bool]]:
     for match in _FEED_LINK.finditer(text):
         yield unescape(match.group(1)), True
     for match in _FEED_HTML.finditer(text):
-        yield from html_urls(unescape(match.group(2)))
+        yield from ((url, False) for url, _ in html_urls(unescape(match.group(2))))
 
 
 def urls_of(path: str, content: bytes) -> Iterator[tuple[str, bool]]:
-    """Each URL an output holds, with whether a production URL is expected there; nothing for
-    the outputs that hold none (images, scripts, fonts)."""
+    """Each URL of an output that is not a page (pages: :func:`escapes`), with whether a
+    production URL is expected there; nothing for images, scripts and fonts."""
     name = path.rsplit("/", 1)[-1]
-    if not name.endswith((".html", ".css", ".xml", ".txt")):
+    if not name.endswith((".css", ".xml", ".txt")):
         return
     text = content.decode("utf-8", errors="replace")
-    if name.endswith(".html"):
-        yield from html_urls(text)
-    elif name.endswith(".css"):
+    if name.endswith(".css"):
         yield from ((url, False) for url in _css_urls(text))
     elif "<feed" in text[:400]:
         yield from feed_urls(text)
@@ -199,11 +210,43 @@ def urls_of(path: str, content: bytes) -> Iterator[tuple[str, bool]]:
                 yield value.strip(), True
 
 
+class Checker:
+    """The check of one build's outputs, remembering the verdict on each address already seen
+    (the pages of a site share most of their addresses: stylesheet, menu, logo)."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+        self._verdicts: dict[tuple[str, bool], bool] = {}
+
+    def leaves(self, url: str, page: str, production: bool = False) -> bool:
+        if not url.startswith(("/", "http:", "https:", "#")):  # relative: depends on the page
+            return leaves(url, page, self.scope, production)
+        key = (url, production)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = leaves(url, page, self.scope, production)
+        return verdict
+
+    def escapes(self, path: str, content: bytes) -> list[str]:
+        """The URLs of the output ``path`` that leave the base path, in order, once each."""
+        page = path.removesuffix("index.html")
+        found: list[str] = []
+        if path.endswith(".html"):
+            text = content.decode("utf-8", errors="replace")
+            for url, start in html_urls(text):
+                if url not in found and self.leaves(url, page) and (
+                        start < 0 or not _expected(text, start) or self.leaves(url, page, True)):
+                    found.append(url)
+            for url in _json_ld_urls(text):
+                if url not in found and self.leaves(url, page, True):
+                    found.append(url)
+            return found
+        for url, production in urls_of(path, content):
+            if url not in found and self.leaves(url, page, production):
+                found.append(url)
+        return found
+
+
 def escapes(path: str, content: bytes, scope: Scope) -> list[str]:
-    """The URLs of the output ``path`` that leave the base path, in order, once each."""
-    page = path.removesuffix("index.html")
-    found: list[str] = []
-    for url, production in urls_of(path, content):
-        if url not in found and leaves(url, page, scope, production):
-            found.append(url)
-    return found
+    """The URLs of the output ``path`` that leave the base path (see :class:`Checker`)."""
+    return Checker(scope).escapes(path, content)

@@ -36,23 +36,19 @@ def test_which_urls_leave_the_base_path(url: str, production: bool, expected: bo
     assert urls.leaves(url, "a/", PR, production) is expected
 
 
-def test_the_urls_of_an_html_page_and_where_production_is_expected() -> None:
+def test_the_urls_of_an_html_page_that_leave_the_base_path() -> None:
     html = (
         '<link rel="canonical" href="https://exemple.fr/a/"><link rel="stylesheet" href="/pr-12/s.css">'
         '<meta property="og:url" content="https://exemple.fr/a/"><meta name="description" content="Texte /x/">'
-        '<meta http-equiv="refresh" content="0; url=/pr-12/b/">'
-        '<script type="application/ld+json">{"url": "https://exemple.fr/a/", "name": "A"}</script>'
+        '<meta http-equiv="refresh" content="0; url=/refresh/">'
+        '<script type="application/ld+json">{"url": "https://exemple.fr/a/", "logo": "/logo.png"}</script>'
         '<style>body { background: url("/fond.png") }</style>'
         "<img srcset='/pr-12/a.png 1x, /b.png 2x' src=/pr-12/a.png style=\"background:url(/c.png)\">"
-        '<!-- <a href="/commentaire/"> --><pre><code>&lt;a href="/code/"&gt;</code></pre>'
-        '<a href="/pr-12/x/?a=1&amp;b=2">x</a>'
+        '<pre><code>&lt;a href="/code/"&gt;</code></pre>'
+        '<a href="/pr-12/x/?a=1&amp;b=2">x</a><a href="https://exemple.fr/b/">b</a><form action="/cherche/">'
     )
-    assert list(urls.html_urls(html)) == [
-        ("https://exemple.fr/a/", True), ("/pr-12/s.css", False), ("https://exemple.fr/a/", True),
-        ("/pr-12/b/", False), ("https://exemple.fr/a/", True), ("/fond.png", False),
-        ("/pr-12/a.png", False), ("/b.png", False), ("/pr-12/a.png", False), ("/c.png", False),
-        ("/pr-12/x/?a=1&b=2", False),
-    ]
+    assert urls.escapes("a/index.html", html.encode(), PR) == [
+        "/refresh/", "/b.png", "/c.png", "https://exemple.fr/b/", "/cherche/", "/fond.png", "/logo.png"]
 
 
 def test_the_feed_sitemap_robots_and_css_are_read_too() -> None:
@@ -141,8 +137,8 @@ def test_only_the_outputs_made_by_a_build_are_read(site: Callable[..., Path], tm
     out = tmp_path / "out"
     build(Project(root), out, BuildOptions(jobs=1))
     read: list[str] = []
-    escapes = urls.escapes
-    monkeypatch.setattr(urls, "escapes", lambda path, content, scope: read.append(path) or escapes(path, content, scope))
+    escapes = urls.Checker.escapes
+    monkeypatch.setattr(urls.Checker, "escapes", lambda self, path, content: read.append(path) or escapes(self, path, content))
     (root / "content/articles/a1.md").write_text("---\ntitle: A1\ndate: 2024-06-11\n---\nAutre.\n", encoding="utf-8")
     build(Project(root), out, BuildOptions(jobs=1))
     assert sorted(read) == ["a1/index.html", "feed.xml"]
