@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -49,7 +49,7 @@ from feuillet.outputs import (
     submit,
 )
 from feuillet.plan import Entry, PlanInputs, Step, make_plan
-from feuillet.project import BuildOptions, BuildReport, Progress, Project
+from feuillet.project import BuildOptions, BuildReport, Progress, Project, clock
 from feuillet.proofread import typography_warnings
 from feuillet.render import catalog_for, fingerprint
 from feuillet.sources import read_text
@@ -332,7 +332,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
     catalogs = _load_each(_listed(project, files.CATALOGS, problems), limit, problems, text_file)
     static = _load_static(_listed(project, files.STATIC, problems), problems)
     problems.raise_if_any()
-    moment = now or datetime.now(UTC)
+    moment = now or clock()
     if moment.tzinfo is None:  # --now without an offset: the site's time zone
         moment = moment.replace(tzinfo=ZoneInfo(config.timezone))
     chosen = publication(articles, moment, drafts, future)
