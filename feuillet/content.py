@@ -86,6 +86,8 @@ _SOURCE_WORD_RE = re.compile(
     r"""<([^<>\n"'=]+?\.(?:md|ya?ml)(?:#[^<>\n]*)?)>|([^\s()<>"'\[\]=]+?\.(?:md|ya?ml))(?=[#)\s"'>\]]|$)""",
     re.IGNORECASE)
 
+_SOURCE_SUFFIX_RE = re.compile(r"\.(?:md|ya?ml)\b", re.IGNORECASE)
+
 HEADLINE_LIMIT = 110  # characters of a title search engines show
 WARNINGS = {
     "headline": template("the headline is {length} characters long; search engines show about {limit}"),
@@ -175,7 +177,7 @@ def _links_to(path: str, standfirst: str | None, sections: Sequence[Section]) ->
     for text in [standfirst or ""] + [
         text for section in sections for block in section.blocks for text in _block_texts(block)
     ]:
-        if "." not in text:
+        if not _SOURCE_SUFFIX_RE.search(text):  # the common case, found quickly
             continue
         for match in _SOURCE_WORD_RE.finditer(text):
             target = linked_source(match.group(1) or match.group(2), path)
