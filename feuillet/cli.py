@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
 from typing import NoReturn, TextIO
@@ -19,7 +19,7 @@ from typing import NoReturn, TextIO
 from feuillet import __version__, stamp
 from feuillet.errors import BuildFailed, SourceError, Translate, as_errors, decimal, message, say, template
 from feuillet.messages import editor_language, translator
-from feuillet.project import BuildOptions, Project
+from feuillet.project import BuildOptions, Project, clock, source_date
 from feuillet.write import Interrupted, UnsafeOutput, check_output, recover
 
 # The stages (Markdown, Jinja2, Babel, Pillow behind them) are imported by the commands that
@@ -145,10 +145,7 @@ def publication_instant(option: datetime | None, environ: Mapping[str, str]) -> 
     """``--now``, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else None: the clock."""
     if option is not None:
         return option
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return None
+    return source_date(environ)
 
 
 def _jobs(value: str) -> int:
@@ -347,7 +344,8 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     if options.command == "new":
         from feuillet.content import scaffold_article
 
-        slug, text = scaffold_article(options.title, date.today())
+        epoch = source_date(os.environ)  # a reproducible scaffold: that day, in UTC
+        slug, text = scaffold_article(options.title, epoch.date() if epoch else date.today())
         target = project.root / "content" / "articles" / f"{slug}.yaml"
         if target.exists():
             speak(message("{path} already exists", path=target.relative_to(project.root)), sys.stderr)
@@ -374,7 +372,7 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     build_options = BuildOptions(options.base_path, options.drafts, options.jobs, not options.no_cache,
                                  detach=True, strict=options.strict, future=options.future,
                                  now=publication_instant(options.now, os.environ)
-                                 or (datetime.now(UTC) if options.verify else None),
+                                 or (clock() if options.verify else None),
                                  preview=options.preview if options.preview is not None
                                  else options.base_path is not None,
                                  preview_label=options.preview_label,

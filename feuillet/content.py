@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from feuillet.body import merge_prose, split_blocks, split_credit, split_sections
 from feuillet.errors import Problems, SourceError, message, template
 from feuillet.fields import ALIAS_PATTERN, Field, Reader, items, object_schema
-from feuillet.files import bundle_folder, is_markdown
+from feuillet.files import bundle_folder, is_markdown, linked_source
 from feuillet.limits import Text, markdown_problems, texts_of
 from feuillet.model import Article, Block, Figure, ItemList, Page, Prose, Quote, Section, SiteConfig
 from feuillet.sanitise import audit
@@ -94,6 +94,14 @@ _BARE_QUOTE_RE = re.compile(r"(?:\A|\n[ \t]*\n)[ ]{0,3}>", re.MULTILINE)
 # ("https://"), nor followed by a blank. Conservative: a false match only costs a cached view.
 _ROOT_RELATIVE_RE = re.compile(r"(?<![/\w.])/(?![/\s])")
 
+# A word that may be a link to a content file by source: ``autre.md``, ``../articles/b.yaml#x``,
+# or, between angle brackets, with spaces (``<autre article.md>``).
+_SOURCE_WORD_RE = re.compile(
+    r"""<([^<>\n"'=]+?\.(?:md|ya?ml)(?:#[^<>\n]*)?)>|([^\s()<>"'\[\]=]+?\.(?:md|ya?ml))(?=[#)\s"'>\]]|$)""",
+    re.IGNORECASE)
+
+_SOURCE_SUFFIX_RE = re.compile(r"\.(?:md|ya?ml)\b", re.IGNORECASE)
+
 HEADLINE_LIMIT = 110  # characters of a title search engines show
 WARNINGS = {
     "headline": template("the headline is {length} characters long; search engines show about {limit}"),
@@ -164,6 +172,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         alias_lines=alias_lines,
         anchor_alias_lines=anchor_lines,
         root_relative=_root_relative(metadata["standfirst"], sections),
+        links_to=_links_to(path, metadata["standfirst"], sections),
     )
 
 
@@ -228,6 +237,22 @@ def _root_relative(standfirst: str | None, sections: Sequence[Section]) -> bool:
         text for section in sections for block in section.blocks for text in _block_texts(block)
     ]
     return any("/" in text and _ROOT_RELATIVE_RE.search(text) for text in texts)
+
+
+def _links_to(path: str, standfirst: str | None, sections: Sequence[Section]) -> tuple[str, ...]:
+    """The content files the article's text may link to by source: every word that ends like a
+    source file (a superset of the links Markdown will find; an extra one only costs a view)."""
+    found = set()
+    for text in [standfirst or ""] + [
+        text for section in sections for block in section.blocks for text in _block_texts(block)
+    ]:
+        if not _SOURCE_SUFFIX_RE.search(text):  # the common case, found quickly
+            continue
+        for match in _SOURCE_WORD_RE.finditer(text):
+            target = linked_source(match.group(1) or match.group(2), path)
+            if target is not None:
+                found.add(target[0])
+    return tuple(sorted(found))
 
 
 def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Section], body_key: str,

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import posixpath
 import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import unquote
 
 from feuillet.errors import SourceError, decimal, message, template
 
@@ -389,3 +391,21 @@ def read_bytes(file: str | Path, path: str, limit: int | None) -> tuple[bytes | 
     if limit is not None and len(data) > limit:  # it grew while being read
         return None, SourceError(path, 0, KEY, too_big(len(data), limit))
     return data, None
+
+
+# The extensions of content files, as a link written by source names them (``autre.md``).
+SOURCE_SUFFIXES = (".md", ".yaml", ".yml")
+
+
+def linked_source(address: str, source: str) -> tuple[str, str] | None:
+    """The content file a link written by source names, and its fragment: ``autre.md#x`` in
+    ``content/articles/a.md`` is ``("content/articles/autre.md", "x")``, resolved from the
+    folder of ``source``. None for any other address (a URL, ``/a-propos/``, ``#x``, ``x.png``)."""
+    path, _, fragment = address.partition("#")
+    if not path or "?" in path or ":" in path.split("/", 1)[0] or path.startswith("/"):
+        return None
+    path = unquote(path)
+    if not path.lower().endswith(SOURCE_SUFFIXES):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    return nfc(joined), unquote(fragment)

@@ -21,6 +21,7 @@ MESSAGES = {
     "own_anchor": template("the link {address} leads to no heading or id of this page"),
     "image": template("the image {address} is not a file of the site (images go under static/ or "
                       "beside the article, in its folder)"),
+    "source": template("the link {address} leads to no article or page: no file {file}"),
 }
 
 
@@ -45,6 +46,11 @@ def site_target(address: str, page: str, site_url: str) -> tuple[str, str] | Non
     return unquote(path[len(root):]), unquote(parts.fragment)
 
 
+def _split(target: str) -> tuple[str, str]:
+    path, _, fragment = target.partition("#")
+    return path, fragment
+
+
 def _file_of(path: str, files: Collection[str]) -> str | None:
     """The output file a static host serves for site path ``path`` (``x/`` → ``x/index.html``)."""
     for candidate in (path + "index.html" if path.endswith("/") or not path else path, path + "/index.html"):
@@ -55,17 +61,23 @@ def _file_of(path: str, files: Collection[str]) -> str | None:
 
 def check_links(outlines: Sequence[Outline], files: Collection[str], site_url: str,
                 template_ids: Collection[str] = ()) -> list[SourceError]:
-    """A warning for each link or image of ``outlines`` that leads to nothing in ``files``."""
+    """A warning for each link or image of ``outlines`` that leads to nothing in ``files``; an
+    error for a link written by source (``autre.md``) that names no article or page."""
     by_file = {outline.path + "index.html": outline for outline in outlines}
     warnings = []
     for outline in outlines:
         for link in outline.links:
-            target = site_target(link.address, outline.path, site_url)
+            key = "image" if link.element == "img" else "link"
+            if link.file and link.target is None:  # written by source, to no content file: an error
+                text = message(MESSAGES["source"], address=link.address, file=link.file)
+                warnings.append(SourceError(outline.source, link.line, key, text))
+                continue
+            target = (_split(link.target) if link.file and link.target is not None
+                      else site_target(link.address, outline.path, site_url))
             if target is None:
                 continue
             path, fragment = target
             found = _file_of(path, files)
-            key = "image" if link.element == "img" else "link"
             if found is None:
                 kind = "image" if link.element == "img" else "page"
                 warnings.append(SourceError(outline.source, link.line, key,

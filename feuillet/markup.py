@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html import escape
 from html.parser import HTMLParser
 
 import markdown
@@ -16,6 +18,7 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from feuillet.files import linked_source
 from feuillet.sanitise import clean
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset_runs
@@ -30,6 +33,7 @@ ANCHORS_PRIORITY = 7
 TYPOGRAPHY_PRIORITY = 6
 LINKS_PRIORITY = 5  # after the ids are final
 BASE_PATH_PRIORITY = 4  # after the links are noted as written
+SOURCE_LINKS_PRIORITY = 3  # links by source file get URLs already under the base path
 UNWRAP_PRIORITY = 1
 # Postprocessors: raw HTML is put back at 30; the allow-list (feuillet.sanitise) runs after all.
 SANITISE_PRIORITY = 0
@@ -267,6 +271,22 @@ class Found:
 
     links: list[tuple[str, str]] = field(default_factory=list)  # (element, address): a href, img src
     ids: list[str] = field(default_factory=list)
+    # Links written by source (``autre.md#x``): address → (the content file, its site path and
+    # fragment such as ``'autre/#x'``, or None when no article or page has that file).
+    sources: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+
+@dataclass
+class SourceLinks:
+    """What links written by source resolve against on one page: the page's own source file
+    and the site path of each content file it may name (None: no such article or page)."""
+
+    source: str = ""
+    targets: Mapping[str, str | None] = field(default_factory=dict)
+
+    def reset(self, source: str, targets: Mapping[str, str | None]) -> None:
+        self.source = source
+        self.targets = targets
 
 
 class _LinkProcessor(Treeprocessor):
@@ -317,9 +337,73 @@ def rebase(address: str, site_root: str, base_path: str) -> str:
     return base_path + rest
 
 
+Rewrite = Callable[[str], str]  # an address as written → the address to publish
+
+
+def _rewritten(attribute: str, value: str, rewrite: Rewrite) -> str:
+    if attribute != "srcset":
+        return rewrite(value)
+    candidates = [candidate.strip().split(" ", 1) for candidate in value.split(",")]
+    return ", ".join(" ".join([rewrite(parts[0]), *parts[1:]]) for parts in candidates)
+
+
+def _rewrite_all(md: markdown.Markdown, root: etree.Element, attributes: tuple[str, ...],
+                 rewrite: Rewrite) -> None:
+    """``rewrite`` the addresses of ``attributes`` in the tree and in the raw HTML it holds."""
+    for element in root.iter():
+        for attribute in attributes:
+            value = element.get(attribute)
+            if value:
+                element.set(attribute, _rewritten(attribute, value, rewrite))
+    blocks = md.htmlStash.rawHtmlBlocks
+    for index, raw in enumerate(blocks):
+        if isinstance(raw, str) and "<" in raw and any(name in raw for name in attributes):
+            blocks[index] = _RawRewriter(raw, attributes, rewrite).result()
+
+
+class _RawRewriter(HTMLParser):
+    """One raw HTML snippet with the addresses of some attributes rewritten: each start tag that
+    changes is written again from its parsed attributes (the sanitiser writes all of it again)."""
+
+    def __init__(self, raw: str, attributes: tuple[str, ...], rewrite: Rewrite) -> None:
+        super().__init__(convert_charrefs=True)
+        self.raw = raw
+        self.attributes = attributes
+        self.rewrite = rewrite
+        self.starts = [0]  # offset of each line
+        for line in raw.splitlines(keepends=True):
+            self.starts.append(self.starts[-1] + len(line))
+        self.edits: list[tuple[int, int, str]] = []  # start, end, new text
+
+    def result(self) -> str:
+        self.feed(self.raw)
+        self.close()
+        text = self.raw
+        for start, end, new in reversed(self.edits):
+            text = text[:start] + new + text[end:]
+        return text
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._edit(tag, attrs, False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._edit(tag, attrs, True)
+
+    def _edit(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        written = self.get_starttag_text()
+        changed = [(name, _rewritten(name, value, self.rewrite) if value and name in self.attributes
+                    else value) for name, value in attrs]
+        if written is None or changed == attrs:
+            return
+        line, column = self.getpos()
+        start = self.starts[line - 1] + column
+        parts = [f" {name}" if value is None else f' {name}="{escape(value)}"' for name, value in changed]
+        self.edits.append((start, start + len(written), f"<{tag}{''.join(parts)}{' /' if closed else ''}>"))
+
+
 class _BasePathProcessor(Treeprocessor):
     """Root-relative links, images and ``srcset`` candidates follow the build's base path, so a
-    preview under ``/pr-12/`` keeps its readers under ``/pr-12/``."""
+    preview under ``/pr-12/`` keeps its readers under ``/pr-12/`` (raw HTML included)."""
 
     def __init__(self, md: markdown.Markdown, site_root: str, base_path: str) -> None:
         super().__init__(md)
@@ -327,25 +411,41 @@ class _BasePathProcessor(Treeprocessor):
         self.base_path = base_path
 
     def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value:
-                    element.set(attribute, rebase(value, self.site_root, self.base_path))
-            srcset = element.get("srcset")
-            if srcset:
-                candidates = [candidate.strip().split(" ", 1) for candidate in srcset.split(",")]
-                element.set("srcset", ", ".join(
-                    " ".join([rebase(parts[0], self.site_root, self.base_path), *parts[1:]])
-                    for parts in candidates))
+        _rewrite_all(self.md, root, ("href", "src", "srcset"),
+                     lambda address: rebase(address, self.site_root, self.base_path))
+
+
+class _SourceLinkProcessor(Treeprocessor):
+    """A link written by source (``autre.md#section``, resolved from the folder of the page's own
+    source) becomes the URL of that article or page under the build's base path."""
+
+    def __init__(self, md: markdown.Markdown, links: SourceLinks, found: Found, base_path: str) -> None:
+        super().__init__(md)
+        self.links = links
+        self.found = found
+        self.base_path = base_path
+
+    def run(self, root: etree.Element) -> None:
+        _rewrite_all(self.md, root, ("href",), self.resolve)
+
+    def resolve(self, address: str) -> str:
+        named = linked_source(address, self.links.source) if self.links.source else None
+        if named is None:
+            return address
+        file, fragment = named
+        path = self.links.targets.get(file)
+        target = None if path is None else path + ("#" + fragment if fragment else "")
+        self.found.sources[address] = (file, target)
+        return address if target is None else self.base_path + target
 
 
 class FeuilletExtension(Extension):
     """Anchors for subheads and French typography, registered at named priorities."""
 
     def __init__(self, anchors: Anchors, typography: bool, inline: bool, found: Found,
-                 site_root: str = "/", base_path: str = "/") -> None:
+                 site_root: str = "/", base_path: str = "/", links: SourceLinks | None = None) -> None:
         super().__init__()
+        self.links = links or SourceLinks()
         self.site_root = site_root
         self.base_path = base_path
         self.anchors = anchors
@@ -365,6 +465,8 @@ class FeuilletExtension(Extension):
         if self.site_root != self.base_path or self.site_root != "/":
             md.treeprocessors.register(_BasePathProcessor(md, self.site_root, self.base_path),
                                        "feuillet-base-path", BASE_PATH_PRIORITY)
+        md.treeprocessors.register(_SourceLinkProcessor(md, self.links, self.found, self.base_path),
+                                   "feuillet-source-links", SOURCE_LINKS_PRIORITY)
         md.postprocessors.register(_SanitisePostprocessor(md), "feuillet-sanitise", SANITISE_PRIORITY)
 
 
@@ -377,12 +479,14 @@ class Renderer:
     found: Found = field(default_factory=Found)  # links and ids since the last ``take_found``
     site_root: str = "/"  # the path of site.yaml's url
     base_path: str = "/"  # the build's URL prefix (``--base-path``; default the site root)
+    links: SourceLinks = field(default_factory=SourceLinks)  # reset for each page
 
     def take_found(self) -> Found:
         """The links and ids of the conversions since the last call, and start afresh."""
-        taken = Found(list(self.found.links), list(self.found.ids))
+        taken = Found(list(self.found.links), list(self.found.ids), dict(self.found.sources))
         self.found.links.clear()
         self.found.ids.clear()
+        self.found.sources.clear()
         return taken
 
     def __post_init__(self) -> None:
@@ -392,7 +496,7 @@ class Renderer:
     def _make(self, inline: bool) -> markdown.Markdown:
         return markdown.Markdown(
             extensions=[*_EXTENSIONS, FeuilletExtension(self.anchors, self.typography, inline, self.found,
-                                                        self.site_root, self.base_path)],
+                                                        self.site_root, self.base_path, self.links)],
             output_format="html",
         )
 

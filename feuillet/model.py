@@ -130,6 +130,9 @@ class Article:
     anchor_alias_lines: tuple[int, ...] = field(default=(), compare=False)  # of each anchor alias
     # Its text may hold a root-relative link, which its view writes under the base path.
     root_relative: bool = field(default=False, compare=False)
+    # The content files its text may link to by source (``autre.md``), found when it was parsed:
+    # its view writes their URLs, so it depends on their slugs.
+    links_to: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def aliases_line(self) -> int:

@@ -78,6 +78,8 @@ class ViewTask:
 
     article: Article
     pictures: tuple[tuple[str, Picture], ...] = ()  # the image of each figure, by its address
+    # The site path of each content file it links to by source (None: no such file), sorted.
+    targets: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,7 @@ class Workshop:
     def view(self, task: ViewTask) -> ViewMade:
         config = self.facts.config
         view = article_view(task.article, config, self.renderer(typography_of(task.article, config)),
-                            dict(task.pictures))
+                            dict(task.pictures), dict(task.targets))
         return ViewMade(pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL), summary(view), view.outline)
 
     def make(self, task: Task, path: str) -> Made:

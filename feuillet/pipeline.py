@@ -17,18 +17,18 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feuillet import cache as caching
-from feuillet import compare, files, images, publish, related, social, stamp
+from feuillet import compare, files, images, publish, related, social, stamp, urls
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_settings
@@ -52,7 +52,7 @@ from feuillet.outputs import (
     submit,
 )
 from feuillet.plan import Entry, PlanInputs, Size, Step, make_plan
-from feuillet.project import BuildOptions, BuildReport, Progress, Project
+from feuillet.project import BuildOptions, BuildReport, Progress, Project, clock
 from feuillet.proofread import typography_warnings
 from feuillet.render import catalog_for, fingerprint
 from feuillet.sources import read_text
@@ -375,7 +375,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
     catalogs = _load_each(_listed(project, files.CATALOGS, problems), limit, problems, text_file)
     static = _load_static(_listed(project, files.STATIC, problems), problems)
     problems.raise_if_any()
-    moment = now or datetime.now(UTC)
+    moment = now or clock()
     if moment.tzinfo is None:  # --now without an offset: the site's time zone
         moment = moment.replace(tzinfo=ZoneInfo(config.timezone))
     chosen = publication(articles, moment, drafts, future)
@@ -546,6 +546,7 @@ class Views:
     made: dict[str, bytes]  # view key → pickled view made by this build
     articles: Sequence[Article]
     workshop: Callable[[], Workshop]
+    targets: Callable[[Article], tuple[tuple[str, str | None], ...]]  # see ``_targets``
     pictures: dict[str, tuple[tuple[str, Picture], ...]] = field(default_factory=dict)  # by slug
 
     def view(self, key: str) -> bytes:
@@ -557,7 +558,7 @@ class Views:
         # Its summary was cached but not the view (a damaged row): make it again.
         slug = next(slug for slug, view_key in self.keys.items() if view_key == key)
         article = next(a for a in self.articles if a.slug == slug)
-        made = self.workshop().view(ViewTask(article, self.pictures.get(slug, ())))
+        made = self.workshop().view(ViewTask(article, self.pictures.get(slug, ()), self.targets(article)))
         self.made[key] = made.view
         return made.view
 
@@ -567,9 +568,26 @@ class Views:
 
 def _base_path_of(article: Article, base_path: str) -> tuple[str, ...]:
     """What of the base path an article's view depends on: nothing, unless its text may hold a
-    root-relative link (found when it was parsed), which the view writes under the base path;
-    so a preview build reuses the production build's views of every other article."""
-    return (base_path,) if article.root_relative else ()
+    root-relative link or a link by source (found when it was parsed), which the view writes
+    under the base path; so a preview build reuses the production build's views of every other
+    article."""
+    return (base_path,) if article.root_relative or article.links_to else ()
+
+
+def source_paths(loaded: Loaded) -> dict[str, str]:
+    """The site path of every article and page by its source file, for links written by source
+    (the articles a build does not publish too: a link to a draft leads to no page, which the
+    link check says)."""
+    chosen = loaded.publication
+    waiting = chosen.drafts + chosen.scheduled if chosen else ()
+    items: list[Article | Page] = [*loaded.site.articles, *waiting, *loaded.site.pages]
+    return {item.source: item.slug + "/" for item in items}
+
+
+def _targets(paths: dict[str, str], article: Article) -> tuple[tuple[str, str | None], ...]:
+    """Where the content files an article may link to by source lead: part of its view's key, so
+    renaming one of them (its slug) makes the view again."""
+    return tuple((file, paths.get(file)) for file in article.links_to)
 
 
 def make_views(
@@ -584,11 +602,13 @@ def make_views(
     site = loaded.site
     settings = _settings(site.config, _VIEW_SETTINGS)
     shown = pictures.by_slug if pictures is not None else {}
+    paths = source_paths(loaded)
     keys = {
         article.slug: text_digest(salt, "view", article.source, loaded.hashes[article.source], settings,
                                   *_base_path_of(article, runner.local.facts.base_path),
                                   # its figures' images: their files' digests decide their sizes
-                                  *((digest(shown[article.slug]),) if article.slug in shown else ()))
+                                  *((digest(shown[article.slug]),) if article.slug in shown else ()),
+                                  *(f"{file}\x1e{path}" for file, path in _targets(paths, article)))
         for article in site.articles
     }
     remembered = memory.summaries if memory is not None else {}
@@ -600,7 +620,8 @@ def make_views(
             summaries[name.removeprefix("summary:")] = value
     missing = [article for article in site.articles if keys[article.slug] not in summaries]
     if missing:
-        jobs = [("view", ViewTask(article, shown.get(article.slug, ())), "") for article in missing]
+        jobs = [("view", ViewTask(article, shown.get(article.slug, ()), _targets(paths, article)), "")
+                for article in missing]
         tell = (lambda done: progress("views", done, len(jobs))) if progress else None
         stored: dict[str, bytes] = {}
         for article, result in zip(missing, runner.run(jobs, tell), strict=True):
@@ -616,16 +637,21 @@ def make_views(
         cache.put_raw(stored)
     if memory is not None:
         memory.summaries = summaries
-    return Views(cache, keys, summaries, {}, site.articles, lambda: runner.local, dict(shown))
+    return Views(cache, keys, summaries, {}, site.articles, lambda: runner.local,
+                 lambda article: _targets(paths, article), dict(shown))
 
 
 def _theme(site: Site) -> Theme:
     return Theme(site.templates, catalog_for(site.catalogs, site.config.language))
 
 
-def _page_views(site: Site, runner: Runner) -> list[PageView]:
+def _page_views(loaded: Loaded, runner: Runner) -> list[PageView]:
+    """The pages' views, made at every build (their outputs' digests hold the whole view)."""
+    site = loaded.site
     config = site.config
-    return [page_view(page, runner.local.renderer(typography_of(page, config))) for page in site.pages]
+    paths: dict[str, str | None] = dict(source_paths(loaded))
+    return [page_view(page, runner.local.renderer(typography_of(page, config)), paths)
+            for page in site.pages]
 
 
 def _related(site: Site, cache: Cache, salt: str, memory: Memory | None = None
@@ -682,12 +708,19 @@ _TEMPLATE_ID_RE = re.compile(r"""\bid=["']([^"'{}\s]+)["']""")
 
 def _link_warnings(site: Site, views: Views, pages: list[PageView], steps: Sequence[Step]
                    ) -> list[SourceError]:
-    """Links and images of the content that lead nowhere (see ``feuillet.links``)."""
+    """Links and images of the content that lead nowhere (see ``feuillet.links``): warnings, and
+    errors for links written by source to no content file."""
     outlines = [views.summaries[key][2] for key in views.keys.values()]
     outlines += [page.outline for page in pages]
     files = {path for step in steps for path in step.paths}
     template_ids = {match for template in site.templates for match in _TEMPLATE_ID_RE.findall(template.text)}
     return check_links([o for o in outlines if o is not None], files, site.config.url, template_ids)
+
+
+def _written(views: Views, pages: Sequence[PageView]) -> frozenset[str]:
+    """Every address written in content: a link to the live site there is the editor's choice."""
+    outlines = [views.summaries[key][2] for key in views.keys.values()] + [page.outline for page in pages]
+    return frozenset(link.address for outline in outlines if outline is not None for link in outline.links)
 
 
 # Messages of keep: paths the site writes itself (site.yaml errors).
@@ -835,6 +868,37 @@ def unchanged(steps: Sequence[Step], previous: dict[str, ManifestRow],
     return sum(len(step.paths) for step in steps) == len(previous)
 
 
+# Messages of the check of the outputs' URLs (``feuillet.urls``): a template's fault or feuillet's.
+URL_IN_TEMPLATE = template("the URL {url} in {output} leaves the base path {base}: write it with "
+                           "url() in the template, such as {{{{ url('a-propos/') }}}}")
+URL_IN_STATIC = template("the URL {url} in {output} leaves the base path {base}: write it relative to "
+                         "the file, such as ../img/carte.png")
+URL_INTERNAL = template("internal error: the URL {url} in {output} leaves the base path {base} (a bug of "
+                        "feuillet, or a template writes it without url())")
+
+
+def url_errors(escaped: Sequence[tuple[str, str]], base_path: str, templates: Sequence[TextFile],
+               static: Mapping[str, str] | None = None) -> list[SourceError]:
+    """One error per output URL that leaves the base path: at the template line that writes it
+    when one does (a project's template), at the static file that holds it (``static``: output
+    path → source path), else feuillet's own (an internal error)."""
+    errors = []
+    for output, url in escaped:
+        if static and output in static:
+            errors.append(SourceError(static[output], 0, "url",
+                                      message(URL_IN_STATIC, url=url, output=output, base=base_path)))
+            continue
+        written = [(t.path, t.text.count("\n", 0, at) + 1)
+                   for t in templates if (at := t.text.find(url)) >= 0]
+        if written:
+            errors.append(SourceError(written[0][0], written[0][1], "template",
+                                      message(URL_IN_TEMPLATE, url=url, output=output, base=base_path)))
+        else:
+            errors.append(SourceError(output, 0, "url", message(URL_INTERNAL, url=url, output=output,
+                                                                base=base_path)))
+    return errors
+
+
 def run_plan(
     steps: Sequence[Step],
     runner: Runner,
@@ -842,9 +906,14 @@ def run_plan(
     on_disk: dict[str, tuple[int, int]],
     sink: Sink,
     progress: Progress | None = None,
+    scope: urls.Scope | None = None,
+    templates: Sequence[TextFile] = (),
 ) -> Result:
     """Make the outputs whose inputs changed, keep the files whose inputs did not, and hand each
-    file to ``sink`` as soon as it is known (a made file whose bytes are the old ones is kept)."""
+    file to ``sink`` as soon as it is known (a made file whose bytes are the old ones is kept).
+
+    With ``scope``, every output made is checked to hold no URL outside the base path
+    (``feuillet.urls``); one that does fails the build (see ``url_errors``)."""
 
     def intact(path: str) -> bool:
         row = previous.get(path)
@@ -853,9 +922,13 @@ def run_plan(
     rows: dict[str, ManifestRow] = {}
     todo: list[Step] = []
     written = 0
+    escaped: list[tuple[str, str]] = []  # output path, URL
+    checker = urls.Checker(scope) if scope is not None else None
 
     def put(path: str, digest_: str, content: bytes) -> None:
         nonlocal written
+        if checker is not None:
+            escaped.extend((path, url) for url in checker.escapes(path, content))
         hashed = _content_digest(content)
         row = previous.get(path)
         if row is not None and row.content == hashed and intact(path):
@@ -888,6 +961,10 @@ def run_plan(
                 put(output.path, digests[output.path], output.content)
     if errors:
         raise BuildFailed(errors)
+    if escaped:
+        static = {path: step.source for step in steps if step.task is None and step.source
+                  for path in step.paths}
+        raise BuildFailed(url_errors(escaped, scope.base_path if scope else "/", templates, static))
     return Result(rows, written)
 
 
@@ -978,9 +1055,13 @@ def make(
             mark = lap("load", started)
             views = make_views(loaded, runner, store, salt, progress, memory, pictures)
             mark = lap("views", mark)
-            pages = _page_views(site, runner)
+            pages = _page_views(loaded, runner)
             steps = plan_site(loaded, facts, views, pages, runner, store, salt, theme, memory, pictures)
-            warnings = loaded.warnings + _link_warnings(site, views, pages, steps)
+            linked = _link_warnings(site, views, pages, steps)
+            broken = [problem for problem in linked if problem.severity != "warning"]
+            warnings = loaded.warnings + [problem for problem in linked if problem.severity == "warning"]
+            if broken:
+                raise BuildFailed(broken, warnings)
             if options.strict and warnings:
                 raise BuildFailed(as_errors(warnings))
             mark = lap("plan", mark)
@@ -996,8 +1077,9 @@ def make(
                     on_disk = folder_files(output, carry) if rows and output.is_dir() else {}
                 else:
                     rows, on_disk = {}, {}
+                scope = urls.Scope(site.config.url, base_path, _written(views, pages))
                 if output is None:
-                    result = run_plan(steps, runner, {}, {}, Nowhere(), progress)
+                    result = run_plan(steps, runner, {}, {}, Nowhere(), progress, scope, site.templates)
                 elif memory is None and unchanged(steps, rows, on_disk):
                     result = Result(dict(rows), 0)
                     add_marker(output)
@@ -1006,7 +1088,8 @@ def make(
                         staging = Staging(output, None, options.detach, carry)
                     sink: Staging | InPlace = staging or InPlace(output, on_disk)
                     with sink:
-                        result = run_plan(steps, runner, rows, on_disk, sink, progress)
+                        result = run_plan(steps, runner, rows, on_disk, sink, progress, scope,
+                                          site.templates)
                         mark = lap("render", mark)
                         if result.written == 0 and set(result.rows) == set(on_disk):
                             sink.abort()  # the same files, the same bytes: leave the folder alone

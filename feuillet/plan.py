@@ -50,6 +50,7 @@ class Step:
     digest: str
     task: Callable[[], Task] | None  # None: a static file, copied as is
     content: bytes | None = None  # a static file's bytes
+    source: str = ""  # a static file's path in the project (static/css/site.css)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def make_plan(
     for file in inputs.static:
         path = "static/" + facts.assets[file.path]
         steps.append(Step((path,), digest("static", hashlib.sha256(file.content).hexdigest()), None,
-                          file.content))
+                          file.content, "static/" + file.path))
     for path, content in inputs.resources:
         steps.append(Step((path,), digest("static", hashlib.sha256(content).hexdigest()), None, content))
     for made in inputs.sizes:

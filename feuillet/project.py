@@ -7,7 +7,7 @@ anything to do at all before it imports the stages (see ``feuillet.stamp``).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +15,18 @@ from pathlib import Path
 from feuillet.errors import SourceError
 
 MARKER = ".feuillet"  # the file at the top of every output folder feuillet makes
+
+
+def source_date(environ: Mapping[str, str] | None = None) -> datetime | None:
+    """``SOURCE_DATE_EPOCH`` (seconds since 1970, the convention of reproducible builds), or None."""
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else None
+
+
+def clock(environ: Mapping[str, str] | None = None) -> datetime:
+    """Now, for whatever reaches an output or a source: ``SOURCE_DATE_EPOCH`` when it is set, else
+    the system clock (UTC). The only place feuillet reads the time of day for that."""
+    return source_date(environ) or datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -63,8 +75,8 @@ class BuildOptions:
     preview_label: str | None = None  # shown in the banner, such as « PR 12 »
 
     def instant(self) -> datetime:
-        """``now``, or the clock (UTC) when none was given."""
-        return self.now if self.now is not None else datetime.now(UTC)
+        """``now``, or the clock (``SOURCE_DATE_EPOCH``, else the system's) when none was given."""
+        return self.now if self.now is not None else clock()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import datetime
 from math import ceil
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -265,8 +266,11 @@ def not_found_meta(facts: SiteFacts) -> PageMeta:
 # --- Feed, sitemap, robots.txt, cards ----------------------------------------------------
 
 
-def article_html(article: ArticleView, config: SiteConfig) -> str:
-    """The article's text as HTML for feed readers: standfirst, section titles and blocks."""
+def article_html(article: ArticleView, config: SiteConfig, base_path: str = "/") -> str:
+    """The article's text as HTML for feed readers: standfirst, section titles and blocks.
+
+    Images made by the build are named at absolute addresses under ``base_path`` (a preview's
+    feed shows the preview's images), on the site's host."""
     parts: list[Markup] = []
     if article.standfirst:
         parts.append(Markup("<p>{}</p>").format(article.standfirst))
@@ -274,26 +278,28 @@ def article_html(article: ArticleView, config: SiteConfig) -> str:
         if section.title:
             parts.append(Markup("<h2>{}</h2>").format(section.title.html))
         for block in section.blocks:
-            parts.append(_block_html(block, config))
+            parts.append(_block_html(block, config, base_path))
     return str(Markup("\n").join(parts))
 
 
-def _block_html(block: BlockView, config: SiteConfig) -> Markup:
+def _block_html(block: BlockView, config: SiteConfig, base_path: str) -> Markup:
     if isinstance(block, ProseView):
         return block.html
     if isinstance(block, QuoteView):
         source = block.author.html + (Markup(", ") + block.role.html if block.role else Markup(""))
         return Markup("<blockquote>{}<p>— {}</p></blockquote>").format(block.text, source)
     if isinstance(block, FigureView):
-        return _figure_html(block, config)
+        return _figure_html(block, config, base_path)
     tag = "ol" if block.ordered else "ul"
     items = Markup("").join(Markup("<li>{}</li>").format(item) for item in block.items)
     return Markup("<{0}>{1}</{0}>").format(Markup(tag), items)
 
 
-def _figure_html(block: FigureView, config: SiteConfig) -> Markup:
+def _figure_html(block: FigureView, config: SiteConfig, base_path: str) -> Markup:
     """A figure for feed readers: its widest size at an absolute address, and its caption."""
-    src = config.absolute_url(block.src) if block.picture.local else block.src
+    origin = urlsplit(config.url)
+    src = (f"{origin.scheme}://{origin.netloc}{base_path}{block.src.lstrip('/')}" if block.picture.local
+           else block.src)
     size = (Markup(' width="{}" height="{}"').format(block.picture.width, block.picture.height)
             if block.picture.width else Markup(""))
     parts = [part for part in (block.caption, block.credit) if part]
@@ -348,7 +354,7 @@ def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetim
         if article.kicker:
             entry.category({"term": article.kicker.plain})
         if config.feed_full_content:
-            entry.content(article_html(article, config), type="html")
+            entry.content(article_html(article, config, facts.base_path), type="html")
     result: bytes = feed.atom_str(pretty=True, encoding="UTF-8")
     return result
 

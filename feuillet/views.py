@@ -15,7 +15,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from feuillet import i18n
-from feuillet.markup import Renderer, explicit_ids
+from feuillet.markup import Found, Renderer, explicit_ids
 from feuillet.model import Article, Block, Figure, ItemList, Page, Prose, Quote, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
@@ -109,6 +109,8 @@ class Link:
     line: int
     element: str  # "a" (a link) or "img" (an image)
     address: str
+    file: str = ""  # a link written by source (``autre.md``): the content file it names
+    target: str | None = None  # and the site path it leads to (``'autre/#x'``); None: no such file
 
 
 @dataclass(frozen=True)
@@ -285,12 +287,14 @@ def _block_source(block: Block) -> str:
     return "\n".join(block.items)
 
 
-def _links(found: list[tuple[str, str]], source: str, line: int) -> list[Link]:
+def _links(found: Found, source: str, line: int) -> list[Link]:
     """Each link at the line of ``source`` (which starts at ``line``) where its address is written."""
     links = []
-    for element, address in found:
+    for element, address in found.links:
         at = source.find(address)
-        links.append(Link(line + source.count("\n", 0, at) if at >= 0 else line, element, address))
+        file, target = found.sources.get(address, ("", None)) if element == "a" else ("", None)
+        links.append(Link(line + source.count("\n", 0, at) if at >= 0 else line, element, address,
+                          file, target))
     return links
 
 
@@ -309,11 +313,13 @@ def typography_of(item: Article | Page, config: SiteConfig) -> bool:
 
 
 def article_view(article: Article, config: SiteConfig, renderer: Renderer,
-                 pictures: Mapping[str, Picture] | None = None) -> ArticleView:
+                 pictures: Mapping[str, Picture] | None = None,
+                 targets: Mapping[str, str | None] | None = None) -> ArticleView:
     """Everything the article template shows, rendered and typeset.
 
     ``renderer`` must typeset as the article asks (``typography_of``); its anchors are reset here.
     ``pictures``: the published image of each figure, by its address as written.
+    ``targets``: the site path of each content file the article links to by source.
     """
     pictures = pictures or {}
     figures = 0
@@ -324,6 +330,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
             if isinstance(block, Prose):
                 reserved |= explicit_ids(block.markdown)
     renderer.anchors.reset(reserved)
+    renderer.links.reset(article.source, targets or {})
     renderer.take_found()
     sections = []
     links: list[Link] = []
@@ -345,7 +352,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
                 blocks.append(_block_view(block, renderer, typography))
             found = renderer.take_found()
             ids.update(found.ids)
-            links += _links(found.links, _block_source(block), block.line)
+            links += _links(found, _block_source(block), block.line)
             if isinstance(block, Quote) and block.url:
                 links.append(Link(block.line, "a", block.url))
         sections.append(
@@ -357,7 +364,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
         )
     standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
     found = renderer.take_found()
-    links += _links(found.links, article.standfirst or "", article.standfirst_line)
+    links += _links(found, article.standfirst or "", article.standfirst_line)
     sections = _place_aliases(sections, article.anchor_aliases, ids)
     words = " ".join(
         [article.standfirst or ""]
@@ -409,13 +416,16 @@ def _plain_text(markdown_text: str, renderer: Renderer) -> str:
     return Markup(renderer.inline(markdown_text)).striptags()
 
 
-def page_view(page: Page, renderer: Renderer) -> PageView:
+def page_view(page: Page, renderer: Renderer, targets: Mapping[str, str | None] | None = None
+              ) -> PageView:
+    """``targets``: the site path of each content file, for links written by source."""
     renderer.anchors.reset(explicit_ids(page.body))
+    renderer.links.reset(page.source, targets or {})
     renderer.take_found()
     body = Markup(renderer.block(page.body))
     found = renderer.take_found()
     outline = Outline(page.source, page.slug + "/", frozenset(found.ids),
-                      tuple(_links(found.links, page.body, page.line)))
+                      tuple(_links(found, page.body, page.line)))
     if page.description:
         description = _plain_text(page.description, renderer)
     else:

@@ -24,7 +24,8 @@ APART = [("render", "publish"), ("publish", "render"), ("views", "render"), ("vi
 # meet in the model), only the helpers; the orchestrators put them together.
 STAGES = {
     "load": {"sources", "fields", "body", "content", "config"},
-    "render": {"markup", "views", "render", "publish", "social", "images", "outputs", "plan", "links"},
+    "render": {"markup", "views", "render", "publish", "social", "images", "outputs", "plan", "links",
+               "urls"},
     "write": {"write"},
 }
 HELPERS = {"errors", "model", "slugs", "typography", "sanitise", "i18n", "cache", "related", "project",
