@@ -378,6 +378,9 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     if options.verbose:
         for stage, seconds in report.timings:
             speak(message("timing {stage} {seconds} s", stage=stage, seconds=decimal(seconds, 3)))
+    if options.next_publication is not None:  # the record of a scheduled CI job, --quiet or not
+        when = report.next_publication.isoformat() if report.next_publication else None
+        options.next_publication.write_text(json.dumps({"next_publication": when}) + "\n", encoding="utf-8")
     if options.quiet:
         return EXIT_OK
     values = {"articles": report.articles, "pages": report.pages, "files": report.files,
@@ -394,9 +397,6 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
         speak(built)
     if report.next_publication is not None:
         speak(message("next publication: {when}", when=report.next_publication.isoformat()))
-    if options.next_publication is not None:
-        when = report.next_publication.isoformat() if report.next_publication else None
-        options.next_publication.write_text(json.dumps({"next_publication": when}) + "\n", encoding="utf-8")
     if options.verify:
         return _verify(project, output, options, build_options, speak)
     return EXIT_OK

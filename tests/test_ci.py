@@ -8,11 +8,14 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.conftest import run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -173,3 +176,13 @@ def repository(tmp_path: Path) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-qm", "The site as published")
     return root
+
+
+def test_the_next_publication_is_recorded_by_a_quiet_build_too(site: Callable[..., Path]) -> None:
+    root = site({"content/articles/a.md": "---\ntitle: A\ndate: 2030-01-01 08:00\n---\nTexte.\n"})
+    record = root / ".cache" / "next-publication.json"
+    record.parent.mkdir()
+    assert run(root, "build", "--quiet", "--now", "2029-12-31T12:00", "--output", str(root / "_site"),
+               "--next-publication", str(record)) == 0
+    assert json.loads(record.read_text(encoding="utf-8")) == {"next_publication": "2030-01-01T08:00:00+01:00"}
+    assert ci.is_due(record.read_text(encoding="utf-8"), datetime(2030, 1, 1, 7, 0, tzinfo=UTC))
