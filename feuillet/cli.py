@@ -26,7 +26,7 @@ from feuillet.write import Interrupted, UnsafeOutput, check_output, recover
 # use them, so that a build with nothing to do (``feuillet.stamp``) does not pay for them.
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 70, 130
-COMMANDS = ("build", "check", "list", "new", "schema", "serve")
+COMMANDS = ("build", "check", "diff", "list", "new", "schema", "serve")
 GLOBAL_OPTIONS = ("--root", "--lang")  # options before the command, each with a value
 
 # Messages of the command line, one format string each with named placeholders.
@@ -110,6 +110,19 @@ def _parser() -> argparse.ArgumentParser:
                               help="treat every warning as an error (exit 1)")
     check_parser.add_argument("--format", choices=FORMATS, default="text",
                               help="text (default), github (GitHub Actions annotations) or json")
+    check_parser.add_argument("--against", type=Path, default=None, metavar="OLD_SITE",
+                              help="also fail when a published article's URL or section anchor of this "
+                                   "built site would disappear")
+    diff_parser = commands.add_parser("diff", help="compare two built sites: pages added, changed, removed")
+    diff_parser.add_argument("old", type=Path, metavar="OLD_SITE",
+                             help="the site before (a build's output folder)")
+    diff_parser.add_argument("new", type=Path, metavar="NEW_SITE", help="the site after")
+    diff_parser.add_argument("--format", choices=DIFF_FORMATS, default="text",
+                             help="text (default), markdown (a pull-request comment) or json")
+    diff_parser.add_argument("--preview-url", default=None, metavar="URL",
+                             help="address of the new site's preview: pages link to it")
+    diff_parser.add_argument("--fail-on-break", action="store_true",
+                             help="exit 1 when a published article's URL or section anchor disappears")
     new_parser = commands.add_parser("new", help="scaffold an article from its title")
     new_parser.add_argument("title", help="the article's title, in quotes")
     commands.add_parser("schema", help="write the JSON Schemas into schemas/")
@@ -157,6 +170,7 @@ def _arguments(argv: Sequence[str]) -> list[str]:
 
 
 FORMATS = ("text", "github", "json")
+DIFF_FORMATS = ("text", "markdown", "json")
 
 
 def github_annotation(problem: SourceError, translate: Translate) -> str:
@@ -306,8 +320,19 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     if options.command == "check":
         from feuillet.pipeline import check, typography_report
 
+        if options.against is not None and not options.against.is_dir():
+            from feuillet.compare import NOT_A_FOLDER
+
+            speak(message(NOT_A_FOLDER, path=options.against), sys.stderr)
+            return EXIT_USAGE
         checked = check(project, drafts=not options.no_drafts, strict=options.strict)
         warnings = list(checked.warnings) + (typography_report(project) if options.typography else [])
+        if options.against is not None:
+            from feuillet.pipeline import against
+
+            breaks = against(project, options.against, publication_instant(None, os.environ))
+            if breaks:
+                raise BuildFailed(breaks, warnings)
         if speak.format == "json":
             print(problems_json(warnings, speak.translate, ok=True, articles=checked.articles,
                                 pages=checked.pages))
@@ -317,6 +342,8 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
         speak(message("{summary} in {articles} article(s) and {pages} page(s)", summary=summary,
                       articles=checked.articles, pages=checked.pages))
         return EXIT_OK
+    if options.command == "diff":
+        return _diff(options, speak)
     if options.command == "new":
         from feuillet.content import scaffold_article
 
@@ -462,6 +489,25 @@ def _tree(folder: Path, skipped: Sequence[str]) -> dict[str, bytes]:
         if file.is_file() and not any(relative == s or relative.startswith(s + "/") for s in skipped):
             found[relative] = file.read_bytes()
     return found
+
+
+def _diff(options: argparse.Namespace, speak: Speaker) -> int:
+    """``diff OLD NEW``: the pages a change adds, changes and removes, and what it breaks."""
+    from feuillet import compare
+
+    for folder in (options.old, options.new):
+        if not folder.is_dir():
+            speak(message(compare.NOT_A_FOLDER, path=folder), sys.stderr)
+            return EXIT_USAGE
+    changes = compare.compare(options.old, options.new)
+    if options.format == "json":
+        sys.stdout.write(compare.json_report(changes, speak.translate, options.preview_url))
+    elif options.format == "markdown":
+        sys.stdout.write(compare.markdown_report(changes, speak.translate, options.preview_url))
+    else:
+        for line in compare.text_report(changes, speak.translate):
+            print(line)
+    return EXIT_CONTENT if options.fail_on_break and changes.breaks else EXIT_OK
 
 
 def _list(project: Project, now: datetime | None, speak: Speaker) -> int:

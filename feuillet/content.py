@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 
 from feuillet.body import merge_prose, split_blocks, split_sections
 from feuillet.errors import Problems, SourceError, message, template
-from feuillet.fields import Field, Reader, items, object_schema
+from feuillet.fields import ALIAS_PATTERN, Field, Reader, items, object_schema
 from feuillet.files import is_markdown
 from feuillet.limits import Text, markdown_problems, texts_of
 from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, Section, SiteConfig
 from feuillet.sanitise import audit
 from feuillet.slugs import is_safe_slug, slugify
-from feuillet.sources import YMap, load_yaml, split_front_matter
+from feuillet.sources import YList, YMap, load_yaml, split_front_matter
 
 METADATA_FIELDS: tuple[Field, ...] = (
     Field("title", "text", "Headline of the article.", True),
@@ -42,6 +42,10 @@ METADATA_FIELDS: tuple[Field, ...] = (
     Field("typography", "bool", "Apply French typography to this article (default: the "
           "site's setting)."),
     Field("image", "text", "Path of an illustration under static/, used for social previews."),
+    Field("aliases", "aliases", "Old URLs of the article, such as /ancien-slug/: each becomes a small "
+          "page that redirects to it."),
+    Field("anchor_aliases", "anchors", "Old anchors of sections, each leading to a section's anchor "
+          "now, such as {ancien-id: nouvel-id}."),
 )
 SECTIONS_FIELD = Field("sections", "sections", "The article's sections, in reading order.", True)
 ARTICLE_FIELDS = (*METADATA_FIELDS, SECTIONS_FIELD)
@@ -125,6 +129,10 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         return None
     body_key = "body" if path.endswith(".md") else "sections"
     _warn_article(metadata, mapping, sections, body_key, reader)
+    aliases, alias_lines = _aliases(metadata["aliases"] or (), mapping, slug, reader)
+    anchor_lines = _key_lines(mapping, "anchor_aliases", len(metadata["anchor_aliases"] or ()))
+    if len(problems.items) > before:
+        return None
     return Article(
         slug=slug,
         title=metadata["title"],
@@ -139,10 +147,59 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         draft=bool(metadata["draft"]),
         typography=metadata["typography"],
         image=metadata["image"],
+        aliases=aliases,
+        anchor_aliases=metadata["anchor_aliases"] or (),
         source=path,
         standfirst_line=mapping.key_lines.get("standfirst", 0),
+        alias_lines=alias_lines,
+        anchor_alias_lines=anchor_lines,
         root_relative=_root_relative(metadata["standfirst"], sections),
     )
+
+
+ALIAS_NOT_A_PATH = template("'{alias}' is not a clean path of the site: use segments of letters, digits "
+                            "and hyphens, such as /ancien-slug/")
+ALIAS_TWICE = template("'{alias}' is given twice")
+ALIAS_OWN = template("'{alias}' is the article's own address")
+_ALIAS_RE = re.compile(ALIAS_PATTERN)
+
+
+def alias_url(text: str) -> str | None:
+    """``ancien-slug``, ``/ancien-slug/`` → ``/ancien-slug/``; ``/2019/a.html`` stays; None
+    when ``text`` is no clean path of the site."""
+    text = text.strip()
+    if not _ALIAS_RE.match(text):
+        return None
+    path = text.strip("/")
+    return "/" + path if path.endswith(".html") else "/" + path + "/"
+
+
+def _key_lines(mapping: YMap, key: str, count: int) -> tuple[int, ...]:
+    """The line of each item of a list (or key of a mapping) under ``key``."""
+    raw, line = mapping.get(key), mapping.key_lines.get(key, 0)
+    if isinstance(raw, YList) and len(raw.item_lines) == count:
+        return tuple(raw.item_lines)
+    if isinstance(raw, YMap) and len(raw.key_lines) == count:
+        return tuple(raw.key_lines.values())
+    return (line,) * count
+
+
+def _aliases(written: Sequence[str], mapping: YMap, slug: str, reader: Reader
+             ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The article's old URLs, each checked to be a clean path of the site, not its own."""
+    lines = _key_lines(mapping, "aliases", len(written))
+    found: dict[str, int] = {}
+    for text, line in zip(written, lines, strict=True):
+        url = alias_url(text)
+        if url is None:
+            reader.error(line, "aliases", message(ALIAS_NOT_A_PATH, alias=text))
+        elif url in found:
+            reader.error(line, "aliases", message(ALIAS_TWICE, alias=text))
+        elif url == f"/{slug}/":
+            reader.error(line, "aliases", message(ALIAS_OWN, alias=text))
+        else:
+            found[url] = line
+    return tuple(found), tuple(found.values())
 
 
 def _block_texts(block: Block) -> tuple[str, ...]:

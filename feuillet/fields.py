@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feuillet.errors import Message, Problems, message
+from feuillet.errors import Message, Problems, message, template
 from feuillet.sources import ImpossibleDate, YList, YMap
 
 # Accepted date spellings besides YAML's own timestamps: ISO 8601 with a space or a "T".
@@ -22,6 +22,9 @@ _DATE_HINT = "expected a date such as 2024-06-19 or a date-time such as 2024-06-
 _DATE_SHAPE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL_RE = re.compile(r"^(?:https?://[^\s]+|/[^\s]*)$")
+# An old URL of an article (``aliases``): a path of the site, each segment of letters, digits and
+# ``-_.~`` (not starting with a dot), with or without its first and last "/", or ending in .html.
+ALIAS_PATTERN = r"^/?([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*[A-Za-z0-9_~-][A-Za-z0-9._~-]*/?$"
 # A relative path inside a folder: not absolute, no '..' segment (JSON Schema's ECMA dialect).
 _RELATIVE_PATH_PATTERN = r"^(?!/)(?!(.*/)?\.\.(/|$)).+$"
 
@@ -122,7 +125,9 @@ class Reader:
             return raw, None
         if kind == "date":
             return self._date(raw)
-        if kind == "texts":
+        if kind == "anchors":
+            return _anchor_pairs(raw)
+        if kind in ("texts", "aliases"):
             items = [raw] if isinstance(raw, str) else raw
             if not isinstance(items, list):
                 return None, message("expected a list of texts, got {value}", value=_describe(raw))
@@ -166,6 +171,26 @@ class Reader:
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.timezone)
         return value, None
+
+
+ANCHORS_HINT = template("expected a mapping of old anchors to section anchors, such as "
+                        "{{ancien-id: nouvel-id}}, got {value}")
+UNSAFE_ANCHOR = template("'{anchor}' is not a safe anchor: use a-z, 0-9 and hyphens")
+
+
+def _anchor_pairs(raw: Any) -> tuple[tuple[tuple[str, str], ...] | None, Message | None]:
+    """``anchor_aliases``: old id → the id of a section, both safe anchors."""
+    if not isinstance(raw, dict) or not raw:
+        return None, message(ANCHORS_HINT, value=_describe(raw))
+    pairs = []
+    for old, new in raw.items():
+        if not isinstance(old, str) or not isinstance(new, str):
+            return None, message(ANCHORS_HINT, value=_describe(old if not isinstance(old, str) else new))
+        for anchor in (old.strip(), new.strip()):
+            if not _SLUG_RE.match(anchor):
+                return None, message(UNSAFE_ANCHOR, anchor=anchor)
+        pairs.append((old.strip(), new.strip()))
+    return tuple(pairs), None
 
 
 def _describe(raw: Any) -> str:
@@ -232,6 +257,12 @@ def json_schema_of(kind: str) -> dict[str, Any]:
         return {"type": "string", "pattern": _SLUG_RE.pattern, "maxLength": 100}
     if kind == "url":
         return {"type": "string", "pattern": _URL_RE.pattern}
+    if kind == "aliases":
+        alias = {"type": "string", "minLength": 1, "pattern": ALIAS_PATTERN}
+        return {"oneOf": [alias, {"type": "array", "items": alias}]}
+    if kind == "anchors":
+        anchor = {"type": "string", "pattern": _SLUG_RE.pattern}
+        return {"type": "object", "minProperties": 1, "propertyNames": anchor, "additionalProperties": anchor}
     if kind == "paths":
         path = {"type": "string", "minLength": 1, "pattern": _RELATIVE_PATH_PATTERN}
         return {"oneOf": [path, {"type": "array", "items": path}]}

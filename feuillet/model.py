@@ -107,10 +107,22 @@ class Article:
     draft: bool = False
     typography: bool | None = None
     image: str | None = None
+    aliases: tuple[str, ...] = ()  # old URLs, each a redirect page: '/ancien-slug/', '/2019/page.html'
+    anchor_aliases: tuple[tuple[str, str], ...] = ()  # (old id, id of a section it now leads to)
     source: str = field(default="", compare=False)
     standfirst_line: int = field(default=0, compare=False)
+    alias_lines: tuple[int, ...] = field(default=(), compare=False)  # the line of each alias
+    anchor_alias_lines: tuple[int, ...] = field(default=(), compare=False)  # of each anchor alias
     # Its text may hold a root-relative link, which its view writes under the base path.
     root_relative: bool = field(default=False, compare=False)
+
+    @property
+    def aliases_line(self) -> int:
+        return self.alias_lines[0] if self.alias_lines else 0
+
+    @property
+    def anchor_aliases_line(self) -> int:
+        return self.anchor_alias_lines[0] if self.anchor_alias_lines else 0
 
 
 @dataclass(frozen=True)

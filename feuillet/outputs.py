@@ -34,6 +34,7 @@ from feuillet.views import (
     PageLink,
     PageView,
     SiteFacts,
+    Text,
     article_view,
     summary,
     typography_of,
@@ -98,6 +99,14 @@ class StandalonePage:
 
 
 @dataclass(frozen=True)
+class RedirectPage:
+    """The page at an old URL of an article (``aliases:``): it leads to the article."""
+
+    target: str  # the article's site path, 'slug/'
+    title: Text
+
+
+@dataclass(frozen=True)
 class NotFoundPage:
     nav: tuple[PageLink, ...]
 
@@ -126,6 +135,7 @@ class CardImage:
 
 Task = (
     ArticlePage | HomePage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles | RobotsFile | CardImage
+    | RedirectPage
 )
 
 
@@ -190,6 +200,10 @@ class Workshop:
         if isinstance(task, StandalonePage):
             context = {"pages": task.nav, "page": task.view, "meta": publish.page_meta(facts, task.view)}
             return self._page(path, "page.html", context)
+        if isinstance(task, RedirectPage):
+            context = {"target": task.target, "title": task.title,
+                       "canonical": facts.config.absolute_url(task.target)}
+            return self._page(path, "redirect.html", context)
         if isinstance(task, NotFoundPage):
             return self._page(path, "404.html", {"pages": task.nav, "meta": publish.not_found_meta(facts)})
         if isinstance(task, FeedFile):

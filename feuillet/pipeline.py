@@ -11,21 +11,23 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import re
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from feuillet import cache as caching
-from feuillet import files, publish, related, social, stamp
+from feuillet import compare, files, publish, related, social, stamp
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_settings
@@ -55,6 +57,7 @@ from feuillet.render import catalog_for, fingerprint
 from feuillet.sources import read_text
 from feuillet.views import (
     ArticleSummary,
+    ArticleView,
     Outline,
     PageView,
     Preview,
@@ -529,6 +532,8 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageVi
         card_engine=social.engine() if facts.cards else "",
     )
     steps = make_plan(inputs, views.summary, views.view)
+    _check_aliases(steps, site)
+    _check_anchor_aliases(site, views)
     _check_paths(steps, site)
     _check_keep(steps, site.keep)
     return steps
@@ -572,6 +577,64 @@ def _check_keep(steps: Sequence[Step], keep: Sequence[Kept]) -> None:
     paths = [path for step in steps for path in step.paths]
     errors = [SourceError("site.yaml", kept.line, "keep", problem) for kept in keep
               if (problem := keep_conflict(kept.path, paths)) is not None]
+    if errors:
+        raise BuildFailed(errors)
+
+
+ALIAS_TAKEN = template("'{alias}' is already the address of {other}")
+ALIAS_FILE = template("'{alias}' is already a file of the site ({path})")
+ALIAS_STATIC = template("'{alias}' is inside static/, the folder of the site's files")
+ANCHOR_ALIAS_NO_SECTION = template("'{anchor}' is not the anchor of a section of this article "
+                                   "(its sections: {known})")
+ANCHOR_ALIAS_TAKEN = template("'{anchor}' is already an id of this article")
+
+
+def _check_aliases(steps: Sequence[Step], site: Site) -> None:
+    """An alias is an error at its line when another page, file or alias has its address (the
+    plan then has two steps writing that path), or when it would be among the static files."""
+    written = Counter(path for step in steps for path in step.paths)
+    sources: list[Article | Page] = [*site.articles, *site.pages]
+    claimed = {f"{item.slug}/index.html": item.source for item in sources}
+    owners: dict[str, list[Article]] = {}
+    for article in site.articles:
+        for alias in article.aliases:
+            owners.setdefault(publish.alias_path(alias), []).append(article)
+    errors = []
+    for article in site.articles:
+        for alias, line in zip(article.aliases, article.alias_lines, strict=True):
+            path = publish.alias_path(alias)
+            others = [other.source for other in owners[path] if other is not article]
+            if path.startswith("static/") or path == "static":
+                problem = message(ALIAS_STATIC, alias=alias)
+            elif others or path in claimed:
+                problem = message(ALIAS_TAKEN, alias=alias, other=others[0] if others else claimed[path])
+            elif written[path] > 1:
+                problem = message(ALIAS_FILE, alias=alias, path=path)
+            else:
+                continue
+            errors.append(SourceError(article.source, line, "aliases", problem))
+    if errors:
+        raise BuildFailed(errors)
+
+
+def _check_anchor_aliases(site: Site, views: Views) -> None:
+    """Each old anchor leads to a section of its article, and is no id the article already has."""
+    errors = []
+    for article in site.articles:
+        if not article.anchor_aliases:
+            continue
+        view: ArticleView = pickle.loads(views.view(views.keys[article.slug]))
+        sections = [section.id for section in view.sections if section.id]
+        placed = {alias for section in view.sections for alias in section.aliases}
+        for (old, new), line in zip(article.anchor_aliases, article.anchor_alias_lines, strict=True):
+            if new not in sections:
+                known = ", ".join(sections) or "—"
+                problem = message(ANCHOR_ALIAS_NO_SECTION, anchor=new, known=known)
+            elif old not in placed:
+                problem = message(ANCHOR_ALIAS_TAKEN, anchor=old)
+            else:
+                continue
+            errors.append(SourceError(article.source, line, "anchor_aliases", problem))
     if errors:
         raise BuildFailed(errors)
 
@@ -880,6 +943,40 @@ def build(project: Project, output: Path, options: BuildOptions = BuildOptions()
     if skipped is not None:
         return skipped
     return make(project, output, options, progress=progress, waiting=waiting).report
+
+
+def against(project: Project, old: Path, now: datetime | None = None) -> list[SourceError]:
+    """``check --against OLD``: the published URLs and section anchors of the built site ``old``
+    that a production build of the sources at ``now`` would lose (see ``feuillet.compare``), each
+    an error on the article that should keep it (``aliases``, ``anchor_aliases``)."""
+    with tempfile.TemporaryDirectory(prefix="feuillet-against-") as folder, \
+            _opened(project, BuildOptions(), None) as store:
+        built = Path(folder) / "site"
+        make(project, built, BuildOptions(now=now), store, Memory())  # a private folder: no manifest kept
+        articles = load_site(project, drafts=True, cache=store, now=now, future=True).site.articles
+        breaks = compare.compare(old, built).breaks
+    return [_break_error(found, articles) for found in breaks]
+
+
+def _loose(title: str) -> str:
+    """A title without what typography changes (spaces, quotes, punctuation), for matching."""
+    return re.sub(r"\W+", "", title).casefold()
+
+
+def _break_error(found: compare.Break, articles: Sequence[Article]) -> SourceError:
+    """A break as an error on the article it concerns: the one at that URL now, else the file
+    named after it, else the one with its title (an article moved to a new slug)."""
+    slug = found.url.strip("/")
+    article = (next((a for a in articles if a.slug == slug or found.url in a.aliases), None)
+               or next((a for a in articles if PurePosixPath(a.source).stem == slug), None)
+               or next((a for a in articles if _loose(a.title) == _loose(found.title)), None))
+    if found.kind == "anchor":
+        key, line = "anchor_aliases", article.anchor_aliases_line if article else 0
+    elif found.unpublished and article is not None:
+        key, line = "draft" if article.draft else "date", 0
+    else:
+        key, line = "aliases", article.aliases_line if article else 0
+    return SourceError(article.source if article else "content/articles", line or 1, key, found.message)
 
 
 def typography_report(project: Project) -> list[SourceError]:

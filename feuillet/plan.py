@@ -25,6 +25,7 @@ from feuillet.outputs import (
     HomePage,
     NotFoundPage,
     Pagination,
+    RedirectPage,
     RobotsFile,
     SitemapFiles,
     StandalonePage,
@@ -105,6 +106,12 @@ def make_plan(
         ))
         if inputs.font is not None and not entry.article.image:
             steps.append(_card_step(inputs, entry, summary_of))
+        for alias in entry.article.aliases:
+            steps.append(Step(
+                (publish.alias_path(alias),),
+                digest(base, inputs.theme, "redirect", entry.article.slug, entry.summary_key),
+                partial(_redirect_page, entry, summary_of),
+            ))
 
     for page in inputs.pages:
         steps.append(Step(
@@ -145,6 +152,10 @@ def make_plan(
 def _home_page(shown: Sequence[Entry], pagination: Pagination, nav: tuple[PageLink, ...],
                summary_of: Callable[[str], ArticleSummary]) -> HomePage:
     return HomePage(tuple(summary_of(entry.view_key) for entry in shown), pagination, nav)
+
+
+def _redirect_page(entry: Entry, summary_of: Callable[[str], ArticleSummary]) -> RedirectPage:
+    return RedirectPage(entry.article.slug + "/", summary_of(entry.view_key).title)
 
 
 def _article_page(

@@ -217,6 +217,12 @@ def social_image(facts: SiteFacts, article: ArticleView) -> ImageMeta | None:
     return ImageMeta(url, social.WIDTH, social.HEIGHT, alt)
 
 
+def alias_path(alias: str) -> str:
+    """The file of an alias's redirect page: ``/ancien/`` → ``ancien/index.html``."""
+    path = alias.lstrip("/")
+    return path + "index.html" if path.endswith("/") else path
+
+
 def home_path(number: int) -> str:
     """Site path of page ``number`` of the home page's list: ``''``, ``'page/2/'``…"""
     return "" if number == 1 else f"page/{number}/"

@@ -8,8 +8,8 @@ templates' ``url()``, so a view computed for one build serves a preview build to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from markupsafe import Markup, escape
@@ -63,6 +63,7 @@ class SectionView:
     title: Text | None
     id: str | None  # the untitled opening section has no heading to point at
     blocks: tuple[BlockView, ...]
+    aliases: tuple[str, ...] = ()  # old anchors that lead here (``anchor_aliases``)
 
 
 @dataclass(frozen=True)
@@ -307,6 +308,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
     standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
     found = renderer.take_found()
     links += _links(found.links, article.standfirst or "", article.standfirst_line)
+    sections = _place_aliases(sections, article.anchor_aliases, ids)
     words = " ".join(
         [article.standfirst or ""]
         + [section.title or "" for section in article.sections]
@@ -332,6 +334,19 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
         model=article,
         outline=Outline(article.source, article.slug + "/", frozenset(ids), tuple(links)),
     )
+
+
+def _place_aliases(sections: list[SectionView], aliases: Sequence[tuple[str, str]], ids: set[str]
+                   ) -> list[SectionView]:
+    """Each old anchor at the start of the section it names, unless the article already has that
+    id or no such section (the build reports both); ``ids`` gains the placed ones."""
+    placed: dict[str, list[str]] = {}
+    for old, new in aliases:
+        if old not in ids and any(section.id == new for section in sections):
+            placed.setdefault(new, []).append(old)
+            ids.add(old)
+    return [replace(section, aliases=tuple(placed[section.id])) if section.id in placed else section
+            for section in sections]
 
 
 def summary(view: ArticleView) -> ArticleSummary:
