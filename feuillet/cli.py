@@ -325,12 +325,16 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
 
             speak(message(NOT_A_FOLDER, path=options.against), sys.stderr)
             return EXIT_USAGE
-        checked = check(project, drafts=not options.no_drafts, strict=options.strict)
+        # with --against, --strict waits for the breaks, so that one run reports both
+        checked = check(project, drafts=not options.no_drafts,
+                        strict=options.strict and options.against is None)
         warnings = list(checked.warnings) + (typography_report(project) if options.typography else [])
         if options.against is not None:
             from feuillet.pipeline import against
 
             breaks = against(project, options.against, publication_instant(None, os.environ))
+            if options.strict and checked.warnings:
+                breaks, warnings = [*breaks, *as_errors(list(checked.warnings))], warnings[len(checked.warnings):]
             if breaks:
                 raise BuildFailed(breaks, warnings)
         if speak.format == "json":

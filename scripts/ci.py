@@ -138,9 +138,9 @@ def preview(arguments: argparse.Namespace) -> int:
         head_build = run_feuillet(head, *build, "--output", str(site), environment=environment)
         check = run_feuillet(head, "check", "--strict", "--format", "github", "--against", str(base_site),
                              environment=environment)
-    annotations = check.stdout
+    annotations = "".join(line for line in check.stdout.splitlines(keepends=True) if line.startswith("::"))
     (out / "annotations.txt").write_text(annotations, encoding="utf-8")
-    sys.stdout.write(annotations)  # GitHub reads the annotations from the step's output
+    sys.stdout.write(check.stdout)  # GitHub reads the annotations from the step's output
     sys.stdout.flush()
     if head_build.code != 0:
         (out / "comment.md").write_text(failed_comment("build", head_build), encoding="utf-8")

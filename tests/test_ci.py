@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from bs4 import BeautifulSoup
 
 from tests.conftest import run
 
@@ -186,3 +187,120 @@ def test_the_next_publication_is_recorded_by_a_quiet_build_too(site: Callable[..
                "--next-publication", str(record)) == 0
     assert json.loads(record.read_text(encoding="utf-8")) == {"next_publication": "2030-01-01T08:00:00+01:00"}
     assert ci.is_due(record.read_text(encoding="utf-8"), datetime(2030, 1, 1, 7, 0, tzinfo=UTC))
+
+
+ARTICLE = "content/articles/poutine-en-coree-du-nord.yaml"
+SLUG = "poutine-en-coree-du-nord"
+OLD_ANCHOR, NEW_ANCHOR = "des-interets-economiques-convergents", "des-interets-economiques-partages"
+PREVIEW_SITE = "https://feuillet.example.org/"
+URL_ATTRIBUTES = ("href", "src", "action", "poster", "data")
+
+
+def edit(repository: Path, path: str, *replacements: tuple[str, str]) -> None:
+    file = repository / path
+    text = file.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    file.write_text(text, encoding="utf-8")
+
+
+def line_of(repository: Path, path: str, needle: str) -> int:
+    lines = (repository / path).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if needle in line)
+
+
+def preview(repository: Path, base: str, out: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = ci.main(["preview", "--root", str(repository), "--base-ref", base, "--number", "7",
+                    "--preview-site", PREVIEW_SITE, "--out", str(out), "--now", "2024-07-01T00:00",
+                    "--jobs", "1"])
+    printed = capsys.readouterr().out
+    annotations = (out / "annotations.txt").read_text(encoding="utf-8")
+    assert printed.startswith(annotations)  # in the step's output, where GitHub reads them
+    return code, annotations
+
+
+def urls(page: BeautifulSoup) -> list[str]:
+    """Every URL a page's elements name (``srcset`` split into its candidates)."""
+    found = [element[name] for name in URL_ATTRIBUTES for element in page.find_all(attrs={name: True})]
+    for element in page.find_all(attrs={"srcset": True}):
+        found += [candidate.split()[0] for candidate in element["srcset"].split(",") if candidate.strip()]
+    found += [element["content"] for element in page.find_all("meta", attrs={"http-equiv": "refresh"})]
+    return found
+
+
+def test_a_pull_request_from_preview_to_merge(repository: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))  # the feuillet under test builds the repository
+    base = git(repository, "rev-parse", "HEAD").strip()
+    # The pull request: one article edited, with a root-relative link, a broken link, and a
+    # published section renamed (its anchor goes).
+    edit(repository, ARTICLE,
+         ("  - title: Des intérêts économiques convergents", "  - title: Des intérêts économiques partagés"),
+         ("        Kim Jong-un apparaît comme un allié précieux pour Vladimir Poutine.\n",
+          "        Kim Jong-un apparaît comme un allié précieux pour Vladimir Poutine.\n"
+          "        Voir [qui nous sommes](/a-propos/) et [nos archives](/archives/).\n"))
+    git(repository, "commit", "-qam", "Sections renamed, links added")
+    out = tmp_path / "out"
+    code, annotations = preview(repository, base, out, capsys)
+
+    # It fails, with annotations on the source lines: the broken link and the lost anchor.
+    assert code == 1
+    link_line = line_of(repository, ARTICLE, "nos archives")
+    assert annotations.splitlines() == [
+        f"::error file={ARTICLE},line=1,title=anchor_aliases::the section #{OLD_ANCHOR} of the published "
+        f"article /{SLUG}/ (Poutine à Pyongyang : une alliance de circonstance face à l’Occident) is gone; "
+        f"keep it with anchor_aliases: {{{OLD_ANCHOR}: new-id}}",
+        f"::error file={ARTICLE},line={link_line},title=link::the link /archives/ leads to no page of the site",
+    ]
+
+    # The preview, published into pr-7/ of the previews branch's checkout.
+    checkout = tmp_path / "previews"
+    checkout.mkdir()
+    assert ci.main(["deploy-preview", "--site", str(out / "site"), "--checkout", str(checkout),
+                    "--number", "7"]) == 0
+    pages = sorted((checkout / "pr-7").rglob("*.html"))
+    assert [p.relative_to(checkout).as_posix() for p in pages] == [
+        "pr-7/404.html", "pr-7/a-propos/index.html", "pr-7/index.html", f"pr-7/{SLUG}/index.html"]
+    for path in pages:
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib")
+        assert [m["content"] for m in page.find_all("meta", attrs={"name": "robots"})] == ["noindex"], path
+        banner = page.select("aside.preview-banner")
+        assert len(banner) == 1 and banner[0].get_text(" ", strip=True).startswith("Aperçu · PR 7"), path
+        for url in urls(page):
+            assert not url.startswith("/") or url.startswith("/pr-7/"), (path, url)
+            assert not url.startswith("//"), (path, url)
+            if url.startswith(("http://", "https://")) and url.startswith(PREVIEW_SITE):
+                assert url.startswith(PREVIEW_SITE + "pr-7/") or page.find(
+                    attrs={"href": url, "rel": "canonical"}) or page.find("meta", attrs={"content": url}), (
+                    path, url)  # the production URLs: canonical and og:url
+    article = BeautifulSoup((checkout / "pr-7" / SLUG / "index.html").read_text(encoding="utf-8"), "html5lib")
+    assert article.find("a", string="qui nous sommes")["href"] == "/pr-7/a-propos/"
+    assert article.find("link", rel="canonical")["href"] == f"{PREVIEW_SITE}{SLUG}/"
+    assert (checkout / "pr-7" / "robots.txt").read_text(encoding="utf-8").splitlines()[-1] == "Disallow: /"
+
+    # The comment lists exactly the page the change touched, linked to its preview.
+    comment = (out / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith("<!-- feuillet-diff -->\n")
+    changes = json.loads((out / "diff.json").read_text(encoding="utf-8"))
+    assert (changes["added"], changes["removed"]) == ([], [])
+    assert [(c["url"], c["link"]) for c in changes["changed"]] == [
+        (f"/{SLUG}/", f"{PREVIEW_SITE}pr-7/{SLUG}/")]
+    assert f"]({PREVIEW_SITE}pr-7/{SLUG}/)" in comment
+    assert comment.count(f"]({PREVIEW_SITE}pr-7/") == 1
+    assert [(b["kind"], b["anchor"]) for b in changes["breaks"]] == [("anchor", OLD_ANCHOR)]
+
+    # The fix: the old anchor kept by an alias, the broken link mended. Now it passes.
+    edit(repository, ARTICLE,
+         ("tags: [", f"anchor_aliases: {{{OLD_ANCHOR}: {NEW_ANCHOR}}}\ntags: ["),
+         ("[nos archives](/archives/)", f"[nos analyses](/{SLUG}/#{NEW_ANCHOR})"))
+    git(repository, "commit", "-qam", "Keep the old anchor, mend the link")
+    code, annotations = preview(repository, base, out, capsys)
+    assert (code, annotations) == (0, "")
+    changes = json.loads((out / "diff.json").read_text(encoding="utf-8"))
+    assert changes["breaks"] == []
+    assert [c["url"] for c in changes["changed"]] == [f"/{SLUG}/"]
+    fixed = BeautifulSoup((out / "site" / SLUG / "index.html").read_text(encoding="utf-8"), "html5lib")
+    assert fixed.find(id=OLD_ANCHOR) is not None
+    assert fixed.find("a", string="nos analyses")["href"] == f"/pr-7/{SLUG}/#{NEW_ANCHOR}"
