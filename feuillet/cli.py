@@ -334,7 +334,8 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
 
             breaks = against(project, options.against, publication_instant(None, os.environ))
             if options.strict and checked.warnings:
-                breaks, warnings = [*breaks, *as_errors(list(checked.warnings))], warnings[len(checked.warnings):]
+                strict = len(checked.warnings)
+                breaks, warnings = [*breaks, *as_errors(list(checked.warnings))], warnings[strict:]
             if breaks:
                 raise BuildFailed(breaks, warnings)
         if speak.format == "json":
