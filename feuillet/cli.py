@@ -322,12 +322,17 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
 
             speak(message(NOT_A_FOLDER, path=options.against), sys.stderr)
             return EXIT_USAGE
-        checked = check(project, drafts=not options.no_drafts, strict=options.strict)
+        # with --against, --strict waits for the breaks, so that one run reports both
+        checked = check(project, drafts=not options.no_drafts,
+                        strict=options.strict and options.against is None)
         warnings = list(checked.warnings) + (typography_report(project) if options.typography else [])
         if options.against is not None:
             from feuillet.pipeline import against
 
             breaks = against(project, options.against, publication_instant(None, os.environ))
+            if options.strict and checked.warnings:
+                strict = len(checked.warnings)
+                breaks, warnings = [*breaks, *as_errors(list(checked.warnings))], warnings[strict:]
             if breaks:
                 raise BuildFailed(breaks, warnings)
         if speak.format == "json":
@@ -403,6 +408,9 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
     if options.verbose:
         for stage, seconds in report.timings:
             speak(message("timing {stage} {seconds} s", stage=stage, seconds=decimal(seconds, 3)))
+    if options.next_publication is not None:  # the record of a scheduled CI job, --quiet or not
+        when = report.next_publication.isoformat() if report.next_publication else None
+        options.next_publication.write_text(json.dumps({"next_publication": when}) + "\n", encoding="utf-8")
     if options.quiet:
         return EXIT_OK
     values = {"articles": report.articles, "pages": report.pages, "files": report.files,
@@ -419,9 +427,6 @@ def _run(options: argparse.Namespace, project: Project, speak: Speaker) -> int:
         speak(built)
     if report.next_publication is not None:
         speak(message("next publication: {when}", when=report.next_publication.isoformat()))
-    if options.next_publication is not None:
-        when = report.next_publication.isoformat() if report.next_publication else None
-        options.next_publication.write_text(json.dumps({"next_publication": when}) + "\n", encoding="utf-8")
     if options.verify:
         return _verify(project, output, options, build_options, speak)
     return EXIT_OK
