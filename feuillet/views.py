@@ -15,7 +15,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from feuillet import i18n
-from feuillet.markup import Renderer, explicit_ids
+from feuillet.markup import Renderer, explicit_ids, reserved_note_ids
 from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
@@ -56,6 +56,16 @@ class ListView:
 
 
 BlockView = ProseView | QuoteView | ListView
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A footnote: its number, its id, its text, and the ids of the references to go back to."""
+
+    number: int
+    id: str
+    html: Markup
+    refs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,7 @@ class ArticleView:
     sections: tuple[SectionView, ...]
     model: Article
     outline: Outline | None = None
+    notes: tuple[NoteView, ...] = ()  # the footnotes, shown once after the last section
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,7 @@ class PageView:
     description: str
     body: Markup
     outline: Outline | None = None
+    notes: tuple[NoteView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,12 +233,17 @@ def truncate(value: str, limit: int) -> str:
     return head.rstrip(" \u00a0\u202f,;:\u2013\u2014") + "…"
 
 
-def _block_view(block: Block, renderer: Renderer, typography: bool) -> BlockView:
+def quote_marks(language: str) -> tuple[str, str]:
+    """The quotation marks around a quote's words: « » spaced in French, “ ” elsewhere."""
+    return ("«\u00a0", "\u00a0»") if language.lower().startswith("fr") else ("“", "”")
+
+
+def _block_view(block: Block, renderer: Renderer, typography: bool, language: str = "fr") -> BlockView:
     if isinstance(block, Prose):
         return ProseView(Markup(renderer.block(block.markdown)))
     if isinstance(block, Quote):
         return QuoteView(
-            text=Markup(renderer.block(block.text)),
+            text=Markup(renderer.quote(block.text, quote_marks(language))),
             author=text(block.author, typography),
             role=text(block.role, typography) if block.role else None,
             source=text(block.source, typography) if block.source else None,
@@ -254,6 +271,15 @@ def _links(found: list[tuple[str, str]], source: str, line: int) -> list[Link]:
     return links
 
 
+def _links_in_sources(found: list[tuple[str, str]], sources: list[tuple[str, int]]) -> list[Link]:
+    """Links of text defined somewhere in a page (its footnotes), at the line that writes them."""
+    links = []
+    for element, address in found:
+        where = next(((source, line) for source, line in sources if address in source), ("", 0))
+        links += _links([(element, address)], *where)
+    return links
+
+
 def _block_words(block: Block) -> str:
     if isinstance(block, Prose):
         return block.markdown
@@ -277,7 +303,10 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
         for block in section.blocks:
             if isinstance(block, Prose):
                 reserved |= explicit_ids(block.markdown)
+    texts = [article.standfirst or ""] + [_block_source(block) for section in article.sections
+                                          for block in section.blocks]
     renderer.anchors.reset(reserved)
+    renderer.anchors.reserved |= reserved_note_ids(renderer.start_notes(texts))
     renderer.take_found()
     sections = []
     links: list[Link] = []
@@ -291,7 +320,9 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
             ids.add(section_id)
         blocks = []
         for block in section.blocks:
-            blocks.append(_block_view(block, renderer, typography))
+            view = _block_view(block, renderer, typography, config.language)
+            if not isinstance(view, ProseView) or view.html.strip():  # not only note definitions
+                blocks.append(view)
             found = renderer.take_found()
             ids.update(found.ids)
             links += _links(found.links, _block_source(block), block.line)
@@ -307,6 +338,13 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
     standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
     found = renderer.take_found()
     links += _links(found.links, article.standfirst or "", article.standfirst_line)
+    notes = _notes(renderer)
+    found = renderer.take_found()
+    ids.update(found.ids)
+    ids.update(note.id for note in notes)
+    ids.update(ref for note in notes for ref in note.refs)
+    links += _links_in_sources(found.links, [(article.standfirst or "", article.standfirst_line)] + [
+        (_block_source(block), block.line) for section in article.sections for block in section.blocks])
     words = " ".join(
         [article.standfirst or ""]
         + [section.title or "" for section in article.sections]
@@ -331,7 +369,13 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
         sections=tuple(sections),
         model=article,
         outline=Outline(article.source, article.slug + "/", frozenset(ids), tuple(links)),
+        notes=notes,
     )
+
+
+def _notes(renderer: Renderer) -> tuple[NoteView, ...]:
+    return tuple(NoteView(note.number, note.id, Markup(note.html), note.refs)
+                 for note in renderer.take_notes())
 
 
 def summary(view: ArticleView) -> ArticleSummary:
@@ -346,17 +390,21 @@ def _plain_text(markdown_text: str, renderer: Renderer) -> str:
 
 def page_view(page: Page, renderer: Renderer) -> PageView:
     renderer.anchors.reset(explicit_ids(page.body))
+    renderer.anchors.reserved |= reserved_note_ids(renderer.start_notes([page.body]))
     renderer.take_found()
     body = Markup(renderer.block(page.body))
     found = renderer.take_found()
-    outline = Outline(page.source, page.slug + "/", frozenset(found.ids),
-                      tuple(_links(found.links, page.body, page.line)))
+    notes = _notes(renderer)
+    noted = renderer.take_found()
+    ids = {*found.ids, *noted.ids, *(note.id for note in notes), *(r for note in notes for r in note.refs)}
+    outline = Outline(page.source, page.slug + "/", frozenset(ids),
+                      tuple(_links(found.links + noted.links, page.body, page.line)))
     if page.description:
         description = _plain_text(page.description, renderer)
     else:
         description = truncate(body.striptags(), 200)
     return PageView(page.slug, page.slug + "/", text(page.title, renderer.typography), description, body,
-                    outline)
+                    outline, notes)
 
 
 def page_link(view: PageView) -> PageLink:

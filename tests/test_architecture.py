@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "feuillet"
 
 # library → the only module allowed to import it
-OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "babel": {"i18n", "messages"},
+OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "pymdownx": {"markup"}, "jinja2": {"render"}, "babel": {"i18n", "messages"},
           "feedgen": {"publish"}, "PIL": {"social"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
 PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
