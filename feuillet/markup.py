@@ -50,6 +50,7 @@ _EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
     "pymdownx.superfences": {"preserve_tabs": True},
     "pymdownx.highlight": {"use_pygments": False, "css_class": ""},  # <pre><code class="language-x">
     "pymdownx.magiclink": {"hide_protocol": False},
+    "tables": {"use_align_attribute": True},  # align="right": the allow-list drops style=""
 }
 # The accessible name of a table's scrolling wrapper, when the table has no caption: a hidden
 # element of the page template (its text comes from the interface catalog).
@@ -362,6 +363,7 @@ class _BasePathProcessor(Treeprocessor):
 
 # --- Lists as editors write them -------------------------------------------------------------
 
+_STASHED_BLOCK_RE = re.compile("^\x02wzxhzdk:\\d+\x03$")  # a block put aside (fenced code, HTML)
 _LIST_ITEM_RE = re.compile(r"^( *)([-*+]|(\d{1,9})[.)])( +)(\S.*)?$")
 
 
@@ -373,6 +375,7 @@ class _ListPreprocessor(Preprocessor):
       blank line (the CommonMark rule: a wrapped line starting « 2024. » stays in its paragraph).
     - An item indented under another item's text (2 spaces under « - », 3 under « 1. ») is
       nested: nesting is re-indented to Python-Markdown's 4 spaces, its continuations with it.
+    - Fenced code may touch the paragraph or item line before or after it.
 
     Runs after raw HTML blocks and fenced code are stashed, so neither is ever touched.
     """
@@ -383,7 +386,7 @@ class _ListPreprocessor(Preprocessor):
         # marker column as re-indented).
         items: list[tuple[int, int, int]] = []
         previous = ""
-        for line in lines:
+        for line in _apart(lines):
             match = _LIST_ITEM_RE.match(line)
             indent = len(line) - len(line.lstrip(" "))
             if not line.strip():
@@ -413,6 +416,19 @@ class _ListPreprocessor(Preprocessor):
                 result.append(line)
             previous = line
         return result
+
+
+def _apart(lines: list[str]) -> list[str]:
+    """A block put aside (fenced code, stashed by now) may touch a paragraph or an item line:
+    blank lines around it keep both what they are."""
+    result: list[str] = []
+    for line in lines:
+        before = result[-1].strip() if result else ""
+        stashed = bool(_STASHED_BLOCK_RE.match(line.strip()))
+        if before and line.strip() and (stashed or _STASHED_BLOCK_RE.match(before)):
+            result.append("")
+        result.append(line)
+    return result
 
 
 def _interrupts(previous: str, item: re.Match[str]) -> bool:

@@ -328,6 +328,9 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
             links += _links(found.links, _block_source(block), block.line)
             if isinstance(block, Quote) and block.url:
                 links.append(Link(block.line, "a", block.url))
+        if not blocks:  # a section that only defined footnotes: they show in the notes
+            ids.discard(section_id or "")
+            continue
         sections.append(
             SectionView(
                 title=text(section.title, typography) if section.title else None,
