@@ -52,8 +52,8 @@ _EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
     "pymdownx.magiclink": {"hide_protocol": False},
     "tables": {"use_align_attribute": True},  # align="right": the allow-list drops style=""
 }
-# The accessible name of a table's scrolling wrapper, when the table has no caption: a hidden
-# element of the page template (its text comes from the interface catalog).
+# The accessible name of a table's scrolling wrapper: a hidden element of the page template
+# (its text comes from the interface catalog).
 TABLE_LABEL_ID = "table-label"
 NOTES_TITLE_ID = "notes-title"  # the heading « Notes » of the page template
 # Elements whose text is never typeset: code and preformatted text, scripts and styles.
@@ -580,7 +580,8 @@ class _QuoteMarksProcessor(Treeprocessor):
 
 class _TableProcessor(Treeprocessor):
     """A table scrolls sideways in its own focusable region on a narrow screen (instead of
-    widening the page), named by its caption or by the page's hidden « Tableau » label."""
+    widening the page), named by the page's hidden « Tableau » label (axe: a scrollable region
+    must be reachable with the keyboard)."""
 
     def run(self, root: etree.Element) -> None:
         for parent in list(root.iter()):
@@ -588,12 +589,7 @@ class _TableProcessor(Treeprocessor):
                 if child.tag != "table" or parent.get("class") == "table-scroll":
                     continue
                 wrapper = etree.Element("div", {"class": "table-scroll", "role": "region",
-                                                "tabindex": "0"})
-                caption = child.find("caption")
-                if caption is not None and caption.get("id"):
-                    wrapper.set("aria-labelledby", caption.get("id") or "")
-                else:
-                    wrapper.set("aria-labelledby", TABLE_LABEL_ID)
+                                                "tabindex": "0", "aria-labelledby": TABLE_LABEL_ID})
                 wrapper.tail, child.tail = child.tail, None
                 parent.remove(child)
                 wrapper.append(child)
