@@ -132,10 +132,13 @@ def split_blocks(text: str, first_line: int) -> list[Block]:
         if visible is not None and after_blank and visible.startswith(">"):
             end = _quote_end(lines, numbered, index)
             quote = _attributed_quote(lines[index:end], number)
+            if quote is None:
+                end, quote = _quote_then_attribution(lines, numbered, index, end)
             if quote is not None:
                 flush()
                 blocks.append(quote)
                 index = end
+                after_blank = True
                 continue
         if visible is not None and after_blank and visible.startswith("![") and _alone(lines, index):
             found = figure(visible, number)
@@ -144,7 +147,8 @@ def split_blocks(text: str, first_line: int) -> list[Block]:
                 blocks.append(found)
                 index += 1
                 continue
-        if visible is not None and after_blank and _ITEM_RE.match(visible):
+        if visible is not None and (after_blank or _interrupts(lines[index - 1], visible)) \
+                and _ITEM_RE.match(visible):
             end, item_list = _simple_list(lines, numbered, index)
             if item_list is not None:
                 flush()
@@ -189,6 +193,29 @@ def figure(line: str, number: int) -> Figure | None:
 def _alone(lines: list[str], index: int) -> bool:
     """The line at ``index`` is a paragraph by itself: the next line is blank or there is none."""
     return index + 1 >= len(lines) or not lines[index + 1].strip()
+def _interrupts(previous: str, line: str) -> bool:
+    """A list may start right after a paragraph's line, without a blank line (CommonMark's rule:
+    a bullet, or a number 1, so that a wrapped line starting « 2024. » stays in its paragraph)."""
+    match = _ITEM_RE.match(line)
+    if match is None or previous[:1] in ("", " ", "\t", "|", "<", ">", "#") or _ITEM_RE.match(previous):
+        return False
+    return match.group(2) is None or int(match.group(2)) == 1
+
+
+def _quote_then_attribution(
+    lines: list[str], numbered: list[tuple[int, str | None]], start: int, end: int
+) -> tuple[int, Quote | None]:
+    """A blockquote followed by a paragraph « — Nom, qualité » (right after it or after one
+    blank line) is an attributed quote, as if the attribution were its last paragraph."""
+    at = end + 1 if end < len(lines) and not lines[end].strip() else end
+    if at >= len(lines) or numbered[at][1] is None or not _ATTRIBUTION_RE.match(lines[at].strip()):
+        return start, None
+    stop = at
+    while stop < len(lines) and lines[stop].strip() and numbered[stop][1] is not None:
+        stop += 1
+    attribution = " ".join(line.strip() for line in lines[at:stop])
+    quote = _attributed_quote([*lines[start:end], ">", "> " + attribution], numbered[start][0])
+    return (stop, quote) if quote is not None else (start, None)
 
 
 def _quote_end(lines: list[str], numbered: list[tuple[int, str | None]], start: int) -> int:
@@ -264,10 +291,18 @@ def _simple_list(
 
 
 def _normalise(markdown: str) -> str:
-    """One canonical spelling of a prose chunk: no trailing spaces, single blank lines."""
-    lines = [line.rstrip() for line in markdown.strip("\n").split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    """One canonical spelling of a prose chunk: no trailing spaces, single blank lines.
+
+    Fenced code keeps every byte (its spaces, tabs and blank lines are the code's).
+    """
+    kept: list[str] = []
+    source = markdown.strip("\n").split("\n")
+    for (_, visible), line in zip(_outside_fences(source, 0), source, strict=True):
+        if visible is None:
+            kept.append(line)
+        elif visible.strip() or (kept and kept[-1].strip()):
+            kept.append(visible.rstrip())
+    return "\n".join(kept).strip()
 
 
 def merge_prose(blocks: list[Block]) -> list[Block]:

@@ -27,7 +27,8 @@ from feuillet.errors import message
 FILE_NAME = "feuillet.sqlite"
 FORMAT = "2"  # bump when the tables below change
 # Libraries whose version can change the bytes of an output.
-LIBRARIES = ("markdown", "jinja2", "babel", "markupsafe", "pyyaml", "feedgen", "pillow", "tzdata", "nh3")
+LIBRARIES = ("markdown", "pymdown-extensions", "jinja2", "babel", "markupsafe", "pyyaml", "feedgen",
+             "pillow", "tzdata", "nh3")
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

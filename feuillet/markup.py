@@ -1,7 +1,8 @@
 """Markdown to HTML through one Python-Markdown extension: heading anchors and French typography.
 
-Python-Markdown is used only here. Typography runs on the element tree's text nodes, never on
-serialised HTML, so code, attributes, raw HTML and passages in another language stay untouched.
+Python-Markdown (and its extensions, pymdown-extensions included) is used only here. Typography
+runs on the element tree's text nodes, never on serialised HTML, so code, attributes, raw HTML
+and passages in another language stay untouched.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteExtension
 from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from feuillet.files import linked_source
@@ -38,7 +41,25 @@ UNWRAP_PRIORITY = 1
 # Postprocessors: raw HTML is put back at 30; the allow-list (feuillet.sanitise) runs after all.
 SANITISE_PRIORITY = 0
 
-_EXTENSIONS = ["attr_list", "fenced_code", "tables", "sane_lists"]
+LISTS_PRIORITY = 19  # preprocessor: after raw HTML blocks (20) and fenced code are stashed
+QUOTE_MARKS_PRIORITY = 7.5  # on the final text nodes, before typography spaces the marks
+TABLES_PRIORITY = 3  # after the links and ids are noted: the wrapper is ours, not the editor's
+
+# Python-Markdown's own extensions, then pymdown-extensions': superfences keeps tabs in fenced
+# code (Python-Markdown expands every tab before any extension sees the text), magiclink turns
+# bare https://… and www.… addresses into links (never inside code).
+_EXTENSIONS = ["attr_list", "tables", "sane_lists", "def_list", "pymdownx.highlight",
+               "pymdownx.superfences", "pymdownx.magiclink"]
+_EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
+    "pymdownx.superfences": {"preserve_tabs": True},
+    "pymdownx.highlight": {"use_pygments": False, "css_class": ""},  # <pre><code class="language-x">
+    "pymdownx.magiclink": {"hide_protocol": False},
+    "tables": {"use_align_attribute": True},  # align="right": the allow-list drops style=""
+}
+# The accessible name of a table's scrolling wrapper: a hidden element of the page template
+# (its text comes from the interface catalog).
+TABLE_LABEL_ID = "table-label"
+NOTES_TITLE_ID = "notes-title"  # the heading « Notes » of the page template
 # Elements whose text is never typeset: code and preformatted text, scripts and styles.
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "math", "svg"})
 # Elements whose text forms one run of typography context (a paragraph, a heading, an item…).
@@ -197,7 +218,7 @@ def _slots(block: etree.Element, protected: bool) -> list[_Slot]:
             if child.tail:
                 slots.append(_Slot(child, "tail", protected))
             continue
-        inner = protected or child.tag in _VERBATIM or _foreign(child)
+        inner = protected or child.tag in _VERBATIM or _foreign(child) or child.get("class") == "footnote-ref"
         slots.extend(_slots(child, inner))
         if child.tail:
             slots.append(_Slot(child, "tail", protected))
@@ -439,13 +460,250 @@ class _SourceLinkProcessor(Treeprocessor):
         return address if target is None else self.base_path + target
 
 
+# --- Lists as editors write them -------------------------------------------------------------
+
+_STASHED_BLOCK_RE = re.compile("^\x02wzxhzdk:\\d+\x03$")  # a block put aside (fenced code, HTML)
+_LIST_ITEM_RE = re.compile(r"^( *)([-*+]|(\d{1,9})[.)])( +)(\S.*)?$")
+
+
+class _ListPreprocessor(Preprocessor):
+    """Lists as CommonMark reads them, for Python-Markdown, which needs a blank line before a
+    list and 4 spaces of indent to nest one.
+
+    - A bullet list, or a numbered list that starts at 1, may follow a paragraph line without a
+      blank line (the CommonMark rule: a wrapped line starting « 2024. » stays in its paragraph).
+    - An item indented under another item's text (2 spaces under « - », 3 under « 1. ») is
+      nested: nesting is re-indented to Python-Markdown's 4 spaces, its continuations with it.
+    - Fenced code may touch the paragraph or item line before or after it.
+
+    Runs after raw HTML blocks and fenced code are stashed, so neither is ever touched.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        result: list[str] = []
+        # Open items, outermost first: (marker column as written, content column as written,
+        # marker column as re-indented).
+        items: list[tuple[int, int, int]] = []
+        previous = ""
+        for line in _apart(lines):
+            match = _LIST_ITEM_RE.match(line)
+            indent = len(line) - len(line.lstrip(" "))
+            if not line.strip():
+                result.append(line)
+            elif match and (items or indent < 4):
+                if not items and previous.strip():
+                    if not _interrupts(previous, match):
+                        result.append(line)  # a paragraph's wrapped line that looks like an item
+                        previous = line
+                        continue
+                    result.append("")  # the list interrupts the paragraph
+                while items and indent < items[-1][0] + 2:
+                    items.pop()
+                target = items[-1][2] + 4 if items else 0
+                content = indent + len(match.group(2)) + len(match.group(4))
+                items.append((indent, content, target))
+                result.append(" " * target + line.lstrip(" "))
+            elif items and indent > 0:
+                # A continuation inside the deepest item whose text it is under.
+                while len(items) > 1 and indent < items[-1][1]:
+                    items.pop()
+                _, content, target = items[-1]
+                result.append(" " * (target + 4 + max(0, indent - content)) + line.lstrip(" "))
+            else:
+                if not previous.strip():
+                    items.clear()  # a paragraph after a blank line ends the lists
+                result.append(line)
+            previous = line
+        return result
+
+
+def _apart(lines: list[str]) -> list[str]:
+    """A block put aside (fenced code, stashed by now) may touch a paragraph or an item line:
+    blank lines around it keep both what they are."""
+    result: list[str] = []
+    for line in lines:
+        before = result[-1].strip() if result else ""
+        stashed = bool(_STASHED_BLOCK_RE.match(line.strip()))
+        if before and line.strip() and (stashed or _STASHED_BLOCK_RE.match(before)):
+            result.append("")
+        result.append(line)
+    return result
+
+
+def _interrupts(previous: str, item: re.Match[str]) -> bool:
+    """Whether ``item`` may start a list right after the line ``previous`` (a paragraph's)."""
+    if previous[:1] in (" ", "\t", "|", "<", ">", "\x02") or _LIST_ITEM_RE.match(previous):
+        return False
+    number = item.group(3)
+    return (number is None or int(number) == 1) and item.group(5) is not None
+
+
+# --- Footnotes, numbered once per page -------------------------------------------------------
+
+_FENCE_LINE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def note_labels(texts: list[str]) -> list[str]:
+    """The footnote labels defined (``[^label]: …``) in a page's Markdown texts, in order."""
+    labels: list[str] = []
+    for text in texts:
+        if "[^" not in text:
+            continue
+        fence = ""
+        for line in text.split("\n"):
+            opening = _FENCE_LINE_RE.match(line)
+            if fence:
+                if line.strip().startswith(fence):
+                    fence = ""
+                continue
+            if opening:
+                fence = opening.group(1)[0] * 3
+                continue
+            match = FootnoteBlockProcessor.RE.match(line)
+            if match and match.group(1) not in labels:
+                labels.append(match.group(1))
+    return labels
+
+
+@dataclass(frozen=True)
+class Note:
+    """One footnote of a page: its number, its id, its text as HTML, the ids of its references."""
+
+    number: int
+    id: str
+    html: str
+    refs: tuple[str, ...]
+
+
+class _NoteState:
+    """The footnotes of the page being rendered, shared by its block and inline converters."""
+
+    def __init__(self) -> None:
+        self.definitions: dict[str, str] = {}
+        self.order: list[str] = []  # labels in the order of their first reference
+        self.found_refs: dict[str, int] = {}
+        self.used_refs: set[str] = set()
+
+    def start(self, labels: list[str]) -> None:
+        self.definitions.clear()
+        self.definitions.update((label, "") for label in labels)  # so references resolve early
+        self.order.clear()
+        self.found_refs.clear()
+        self.used_refs.clear()
+
+    def number(self, label: str) -> int:
+        if label in self.order:
+            return self.order.index(label) + 1
+        unreferenced = [other for other in self.definitions if other not in self.order]
+        return len(self.order) + unreferenced.index(label) + 1
+
+
+class _PageFootnotes(FootnoteExtension):
+    """Python-Markdown's footnotes, kept across the conversions of one page: its sections and
+    blocks are converted one by one, and a note may be defined in any of them. Numbered by first
+    reference; ids by number (``fn-1``, ``fnref-1``); the notes are rendered once, by the page."""
+
+    def __init__(self, state: _NoteState) -> None:
+        super().__init__(SEPARATOR="-", USE_DEFINITION_ORDER=False)
+        self.state = state
+        self.footnotes = state.definitions  # type: ignore[assignment]
+        self.footnote_order = state.order
+        self.found_refs = state.found_refs
+        self.used_refs = state.used_refs
+
+    def reset(self) -> None:
+        """Each conversion resets its extensions; a page's notes outlive them (``_NoteState``)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        super().extendMarkdown(md)
+        for name in ("footnote", "footnote-reorder", "footnote-duplicate"):
+            if name in md.treeprocessors:
+                md.treeprocessors.deregister(name)  # no list of notes after each block
+        md.treeprocessors.register(_NoteRefProcessor(md), "feuillet-note-refs", ANCHORS_PRIORITY + 0.5)
+
+    def makeFootnoteId(self, id: str) -> str:
+        return f"fn-{self.state.number(id)}"
+
+    def makeFootnoteRefId(self, id: str, found: bool = False) -> str:
+        return self.unique_ref(f"fnref-{self.state.number(id)}", found)
+
+
+class _NoteRefProcessor(Treeprocessor):
+    """A note's reference is described by the heading of the page's notes (« Notes »)."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter("a"):
+            if element.get("class") == "footnote-ref":
+                element.set("aria-describedby", NOTES_TITLE_ID)
+
+
+def reserved_note_ids(count: int) -> set[str]:
+    """The ids a page with ``count`` notes gives them, kept from derived heading ids."""
+    ids = {NOTES_TITLE_ID, TABLE_LABEL_ID}
+    for number in range(1, count + 1):
+        ids |= {f"fn-{number}", f"fnref-{number}"}
+    return ids
+
+
+# --- Quotes and tables -----------------------------------------------------------------------
+
+_OPENING_MARKS = "«“„‹\"'‘"
+_CLOSING_MARKS = "»”“›\"'’"
+
+
+class _QuoteMarksProcessor(Treeprocessor):
+    """Put quotation marks around a quote's words, as characters of the text (they survive copy,
+    feeds and screen readers), unless the editor typed them."""
+
+    def __init__(self, md: markdown.Markdown, marks: list[tuple[str, str]]) -> None:
+        super().__init__(md)
+        self.marks = marks  # empty, or the one pair to add in this conversion
+
+    def run(self, root: etree.Element) -> None:
+        if not self.marks:
+            return
+        opening, closing = self.marks[0]
+        words = "".join(root.itertext()).strip()
+        if words[:1] in _OPENING_MARKS and words[-1:] in _CLOSING_MARKS:
+            return
+        paragraphs = [child for child in root if child.tag == "p"]
+        if not paragraphs:
+            return
+        first, last = paragraphs[0], paragraphs[-1]
+        first.text = opening + (first.text or "").lstrip()
+        if len(last):
+            last[-1].tail = (last[-1].tail or "").rstrip() + closing
+        else:
+            last.text = (last.text or "").rstrip() + closing
+
+
+class _TableProcessor(Treeprocessor):
+    """A table scrolls sideways in its own focusable region on a narrow screen (instead of
+    widening the page), named by the page's hidden « Tableau » label (axe: a scrollable region
+    must be reachable with the keyboard)."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "table" or parent.get("class") == "table-scroll":
+                    continue
+                wrapper = etree.Element("div", {"class": "table-scroll", "role": "region",
+                                                "tabindex": "0", "aria-labelledby": TABLE_LABEL_ID})
+                wrapper.tail, child.tail = child.tail, None
+                parent.remove(child)
+                wrapper.append(child)
+                parent.insert(index, wrapper)
+
+
 class FeuilletExtension(Extension):
     """Anchors for subheads and French typography, registered at named priorities."""
 
     def __init__(self, anchors: Anchors, typography: bool, inline: bool, found: Found,
-                 site_root: str = "/", base_path: str = "/", links: SourceLinks | None = None) -> None:
+                 site_root: str = "/", base_path: str = "/", links: SourceLinks | None = None,
+                 quote_marks: list[tuple[str, str]] | None = None) -> None:
         super().__init__()
         self.links = links or SourceLinks()
+        self.quote_marks = quote_marks if quote_marks is not None else []
         self.site_root = site_root
         self.base_path = base_path
         self.anchors = anchors
@@ -454,6 +712,10 @@ class FeuilletExtension(Extension):
         self.inline = inline
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_ListPreprocessor(md), "feuillet-lists", LISTS_PRIORITY)
+        md.treeprocessors.register(_QuoteMarksProcessor(md, self.quote_marks), "feuillet-quote-marks",
+                                   QUOTE_MARKS_PRIORITY)
+        md.treeprocessors.register(_TableProcessor(md), "feuillet-tables", TABLES_PRIORITY)
         md.treeprocessors.register(_AnchorProcessor(md, self.anchors), "feuillet-anchors",
                                    ANCHORS_PRIORITY)
         if self.typography:
@@ -490,19 +752,56 @@ class Renderer:
         return taken
 
     def __post_init__(self) -> None:
+        self._notes = _NoteState()
+        self._quote_marks: list[tuple[str, str]] = []
         self._block = self._make(inline=False)
         self._inline = self._make(inline=True)
 
     def _make(self, inline: bool) -> markdown.Markdown:
         return markdown.Markdown(
-            extensions=[*_EXTENSIONS, FeuilletExtension(self.anchors, self.typography, inline, self.found,
-                                                        self.site_root, self.base_path, self.links)],
+            extensions=[*_EXTENSIONS, _PageFootnotes(self._notes),
+                        FeuilletExtension(self.anchors, self.typography, inline, self.found,
+                                          self.site_root, self.base_path, self.links,
+                                          None if inline else self._quote_marks)],
+            extension_configs=_EXTENSION_CONFIGS,
             output_format="html",
         )
+
+    def start_notes(self, texts: list[str]) -> int:
+        """Start a page whose Markdown ``texts`` may define footnotes; how many they define.
+
+        References resolve in any of the page's conversions that follow, wherever the note is
+        defined; :meth:`take_notes` renders the notes once, numbered in order of first reference.
+        """
+        labels = note_labels(texts)
+        self._notes.start(labels)
+        return len(labels)
+
+    def take_notes(self) -> tuple[Note, ...]:
+        """The page's footnotes, rendered (each one's text inline when it is one paragraph)."""
+        state = self._notes
+        labels = [*state.order, *(label for label in state.definitions if label not in state.order)]
+        defined = [(label, state.definitions[label]) for label in labels if state.definitions[label]]
+        notes = []
+        for label, text in defined:
+            number = state.number(label)
+            first = f"fnref-{number}"
+            count = state.found_refs.get(first, 0)
+            refs = [first, *(f"fnref{copy}-{number}" for copy in range(2, count + 1))] if count else []
+            notes.append(Note(number, f"fn-{number}", self.inline(text), tuple(refs)))
+        return tuple(notes)
 
     def block(self, text: str) -> str:
         """Markdown paragraphs, lists and subheads as HTML."""
         return self._block.reset().convert(text)
+
+    def quote(self, text: str, marks: tuple[str, str]) -> str:
+        """A quote's words as HTML, between ``marks`` unless the editor typed quotation marks."""
+        self._quote_marks.append(marks)
+        try:
+            return self._block.reset().convert(text)
+        finally:
+            self._quote_marks.clear()
 
     def inline(self, text: str) -> str:
         """One paragraph of Markdown as inline HTML, without a <p> around it."""

@@ -21,6 +21,7 @@ from feuillet.views import (
     BlockView,
     FigureView,
     ImageMeta,
+    NoteView,
     PageView,
     ProseView,
     QuoteView,
@@ -279,7 +280,20 @@ def article_html(article: ArticleView, config: SiteConfig, base_path: str = "/")
             parts.append(Markup("<h2>{}</h2>").format(section.title.html))
         for block in section.blocks:
             parts.append(_block_html(block, config, base_path))
+    if article.notes:
+        parts.append(_notes_html(article.notes))
     return str(Markup("\n").join(parts))
+
+
+def _notes_html(notes: Sequence[NoteView]) -> Markup:
+    """The footnotes at the end of a feed entry, as Python-Markdown writes them (no heading:
+    the feed has no interface catalog), with their back-links."""
+    items = Markup("").join(
+        Markup('<li id="{}" value="{}">{}{}</li>').format(
+            note.id, note.number, note.html,
+            Markup("").join(Markup(' <a href="#{}">↩\ufe0e</a>').format(ref) for ref in note.refs))
+        for note in notes)
+    return Markup('<div class="footnotes"><hr><ol>{}</ol></div>').format(items)
 
 
 def _block_html(block: BlockView, config: SiteConfig, base_path: str) -> Markup:

@@ -38,7 +38,10 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "template",
 _GENERIC = frozenset({"id", "lang", "title", "dir", "class", "translate"})
 ATTRIBUTES: dict[str, frozenset[str]] = {
     "*": _GENERIC,
-    "a": frozenset({"href", "hreflang"}),
+    # aria-describedby: a footnote reference names the notes' heading (feuillet.markup).
+    "a": frozenset({"href", "hreflang", "aria-describedby"}),
+    # A table's scrolling region (feuillet.markup): focusable, named by its caption or a label.
+    "div": frozenset({"role", "tabindex", "aria-labelledby"}),
     "img": frozenset({"src", "alt", "width", "height", "srcset", "sizes", "loading"}),
     "blockquote": frozenset({"cite"}),
     "q": frozenset({"cite"}),
@@ -75,7 +78,8 @@ _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 # Markdown link and image destinations: ](url), ](<url>), and reference definitions.
 _INLINE_LINK_RE = re.compile(r"\]\(\s*(<[^>\n]*>|[^\s)]+)")
-_REFERENCE_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
+# (A footnote definition, ``[^1]: text``, is no link.)
+_REFERENCE_RE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
 
 
 def url_scheme(url: str) -> str | None:

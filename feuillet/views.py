@@ -15,7 +15,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from feuillet import i18n
-from feuillet.markup import Found, Renderer, explicit_ids
+from feuillet.markup import Found, Renderer, explicit_ids, reserved_note_ids
 from feuillet.model import Article, Block, Figure, ItemList, Page, Prose, Quote, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
@@ -85,6 +85,16 @@ BlockView = ProseView | QuoteView | ListView | FigureView
 
 
 @dataclass(frozen=True)
+class NoteView:
+    """A footnote: its number, its id, its text, and the ids of the references to go back to."""
+
+    number: int
+    id: str
+    html: Markup
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SectionView:
     title: Text | None
     id: str | None  # the untitled opening section has no heading to point at
@@ -139,6 +149,7 @@ class ArticleView:
     sections: tuple[SectionView, ...]
     model: Article
     outline: Outline | None = None
+    notes: tuple[NoteView, ...] = ()  # the footnotes, shown once after the last section
 
 
 @dataclass(frozen=True)
@@ -162,6 +173,7 @@ class PageView:
     description: str
     body: Markup
     outline: Outline | None = None
+    notes: tuple[NoteView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,12 +273,17 @@ def _figure_view(block: Figure, renderer: Renderer, typography: bool, picture: P
     )
 
 
-def _block_view(block: Block, renderer: Renderer, typography: bool) -> BlockView:
+def quote_marks(language: str) -> tuple[str, str]:
+    """The quotation marks around a quote's words: « » spaced in French, “ ” elsewhere."""
+    return ("«\u00a0", "\u00a0»") if language.lower().startswith("fr") else ("“", "”")
+
+
+def _block_view(block: Block, renderer: Renderer, typography: bool, language: str = "fr") -> BlockView:
     if isinstance(block, Prose):
         return ProseView(Markup(renderer.block(block.markdown)))
     if isinstance(block, Quote):
         return QuoteView(
-            text=Markup(renderer.block(block.text)),
+            text=Markup(renderer.quote(block.text, quote_marks(language))),
             author=text(block.author, typography),
             role=text(block.role, typography) if block.role else None,
             source=text(block.source, typography) if block.source else None,
@@ -295,6 +312,15 @@ def _links(found: Found, source: str, line: int) -> list[Link]:
         file, target = found.sources.get(address, ("", None)) if element == "a" else ("", None)
         links.append(Link(line + source.count("\n", 0, at) if at >= 0 else line, element, address,
                           file, target))
+    return links
+
+
+def _links_in_sources(found: Found, sources: list[tuple[str, int]]) -> list[Link]:
+    """Links of text defined somewhere in a page (its footnotes), at the line that writes them."""
+    links = []
+    for element, address in found.links:
+        where = next(((source, line) for source, line in sources if address in source), ("", 0))
+        links += _links(Found([(element, address)], [], found.sources), *where)
     return links
 
 
@@ -329,8 +355,11 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
         for block in section.blocks:
             if isinstance(block, Prose):
                 reserved |= explicit_ids(block.markdown)
+    texts = [article.standfirst or ""] + [_block_source(block) for section in article.sections
+                                          for block in section.blocks]
     renderer.anchors.reset(reserved)
     renderer.links.reset(article.source, targets or {})
+    renderer.anchors.reserved |= reserved_note_ids(renderer.start_notes(texts))
     renderer.take_found()
     sections = []
     links: list[Link] = []
@@ -344,17 +373,22 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
             ids.add(section_id)
         blocks: list[BlockView] = []
         for block in section.blocks:
+            view: BlockView
             if isinstance(block, Figure):
-                blocks.append(_figure_view(block, renderer, typography, pictures.get(block.image),
-                                           figures > 0))
+                view = _figure_view(block, renderer, typography, pictures.get(block.image), figures > 0)
                 figures += 1
             else:
-                blocks.append(_block_view(block, renderer, typography))
+                view = _block_view(block, renderer, typography, config.language)
+            if not isinstance(view, ProseView) or view.html.strip():  # not only note definitions
+                blocks.append(view)
             found = renderer.take_found()
             ids.update(found.ids)
             links += _links(found, _block_source(block), block.line)
             if isinstance(block, Quote) and block.url:
                 links.append(Link(block.line, "a", block.url))
+        if not blocks:  # a section that only defined footnotes: they show in the notes
+            ids.discard(section_id or "")
+            continue
         sections.append(
             SectionView(
                 title=text(section.title, typography) if section.title else None,
@@ -365,6 +399,13 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
     standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
     found = renderer.take_found()
     links += _links(found, article.standfirst or "", article.standfirst_line)
+    notes = _notes(renderer)
+    found = renderer.take_found()
+    ids.update(found.ids)
+    ids.update(note.id for note in notes)
+    ids.update(ref for note in notes for ref in note.refs)
+    links += _links_in_sources(found, [(article.standfirst or "", article.standfirst_line)] + [
+        (_block_source(block), block.line) for section in article.sections for block in section.blocks])
     sections = _place_aliases(sections, article.anchor_aliases, ids)
     words = " ".join(
         [article.standfirst or ""]
@@ -390,6 +431,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
         sections=tuple(sections),
         model=article,
         outline=Outline(article.source, article.slug + "/", frozenset(ids), tuple(links)),
+        notes=notes,
     )
 
 
@@ -404,6 +446,9 @@ def _place_aliases(sections: list[SectionView], aliases: Sequence[tuple[str, str
             ids.add(old)
     return [replace(section, aliases=tuple(placed[section.id])) if section.id in placed else section
             for section in sections]
+def _notes(renderer: Renderer) -> tuple[NoteView, ...]:
+    return tuple(NoteView(note.number, note.id, Markup(note.html), note.refs)
+                 for note in renderer.take_notes())
 
 
 def summary(view: ArticleView) -> ArticleSummary:
@@ -421,17 +466,21 @@ def page_view(page: Page, renderer: Renderer, targets: Mapping[str, str | None] 
     """``targets``: the site path of each content file, for links written by source."""
     renderer.anchors.reset(explicit_ids(page.body))
     renderer.links.reset(page.source, targets or {})
+    renderer.anchors.reserved |= reserved_note_ids(renderer.start_notes([page.body]))
     renderer.take_found()
     body = Markup(renderer.block(page.body))
     found = renderer.take_found()
-    outline = Outline(page.source, page.slug + "/", frozenset(found.ids),
-                      tuple(_links(found, page.body, page.line)))
+    notes = _notes(renderer)
+    noted = renderer.take_found()
+    ids = {*found.ids, *noted.ids, *(note.id for note in notes), *(r for note in notes for r in note.refs)}
+    both = Found(found.links + noted.links, [], {**found.sources, **noted.sources})
+    outline = Outline(page.source, page.slug + "/", frozenset(ids), tuple(_links(both, page.body, page.line)))
     if page.description:
         description = _plain_text(page.description, renderer)
     else:
         description = truncate(body.striptags(), 200)
     return PageView(page.slug, page.slug + "/", text(page.title, renderer.typography), description, body,
-                    outline)
+                    outline, notes)
 
 
 def page_link(view: PageView) -> PageLink:

@@ -10,8 +10,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "feuillet"
 
 # library → the only module allowed to import it
-OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "jinja2": {"render"}, "babel": {"i18n", "messages"},
-          "feedgen": {"publish"}, "PIL": {"social", "images"}}
+OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "pymdownx": {"markup"}, "jinja2": {"render"},
+          "babel": {"i18n", "messages"}, "feedgen": {"publish"}, "PIL": {"social", "images"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
 PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
         "cache": set(), "sanitise": set(), "files": set(), "limits": set()}

@@ -24,7 +24,7 @@ def test_quotes_pair_across_inline_elements() -> None:
 def test_code_spans_and_blocks_are_untouched() -> None:
     assert html('Voir `a : b "c"` ici.') == '<p>Voir <code>a : b "c"</code> ici.</p>'
     # The sanitiser's serialiser (html5ever) writes quotes in text as they are: the same HTML.
-    assert html('```\nx = "a" ; y\n```') == '<pre><code>x = "a" ; y\n</code></pre>'
+    assert html('```\nx = "a" ; y\n```') == '<pre><code>x = "a" ; y</code></pre>'
 
 
 def test_attributes_and_urls_are_untouched() -> None:
@@ -37,8 +37,9 @@ def test_attributes_and_urls_are_untouched() -> None:
     assert out.endswith(f"</a>{NNB}!</p>")
 
 
-def test_bare_url_in_text_is_untouched() -> None:
-    assert html("Voir https://exemple.fr/a:b?x=1 pour plus.") == "<p>Voir https://exemple.fr/a:b?x=1 pour plus.</p>"
+def test_bare_url_in_text_is_a_link_and_untouched() -> None:
+    assert html("Voir https://exemple.fr/a:b?x=1 pour plus.") == (
+        '<p>Voir <a href="https://exemple.fr/a:b?x=1">https://exemple.fr/a:b?x=1</a> pour plus.</p>')
 
 
 def test_passages_in_another_language_are_untouched() -> None:

@@ -86,7 +86,7 @@ def test_quote_keeps_its_attribution(page: BeautifulSoup) -> None:
     figures = page.select("figure")
     assert len(figures) == 1
     figure = figures[0]
-    assert text(figure.blockquote) == "Le conflit en Ukraine a été une véritable aubaine pour la Corée du Nord."
+    assert text(figure.blockquote) == "«\u00a0Le conflit en Ukraine a été une véritable aubaine pour la Corée du Nord.\u00a0»"
     caption = figure.figcaption
     assert caption is not None
     assert text(caption) == f"–{NB}Peter Ward, membre du groupe de réflexion Sejong"
