@@ -1,8 +1,9 @@
 """Turn the files of ``content/`` into validated articles and pages.
 
 Both article forms — ``<slug>.yaml`` (metadata and ``sections``) and ``<slug>.md`` (front matter
-and a body cut at ``## `` headings) — go through the same field tables and the same block splitter,
-so the same content written either way yields equal :class:`Article` values.
+and a body cut at its top-level headings, ``## `` or ``# ``) — go through the same field tables
+and the same block splitter, so the same content written either way yields equal
+:class:`Article` values.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         if not _bounded(data, document.body, document.body_line, reader):
             return None
         mapping = reader.mapping(data if data is not None else YMap(line=1), METADATA_FIELDS, line=1)
-        raw_sections, issues = split_sections(document.body, document.body_line)
+        title = data.get("title") if isinstance(data, dict) else None
+        raw_sections, issues = split_sections(document.body, document.body_line,
+                                              title if isinstance(title, str) else None)
         for issue in issues:
             reader.error(issue.line, "body", issue.message)
         sections = _sections_from_body(raw_sections, reader)

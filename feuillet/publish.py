@@ -265,7 +265,7 @@ def article_html(article: ArticleView) -> str:
         parts.append(Markup("<p>{}</p>").format(article.standfirst))
     for section in article.sections:
         if section.title:
-            parts.append(Markup("<h2>{}</h2>").format(section.title.html))
+            parts.append(Markup("<h2>{}</h2>").format(section.heading))
         for block in section.blocks:
             parts.append(_block_html(block))
     return str(Markup("\n").join(parts))

@@ -60,9 +60,10 @@ BlockView = ProseView | QuoteView | ListView
 
 @dataclass(frozen=True)
 class SectionView:
-    title: Text | None
+    title: Text | None  # plain text: the Sommaire, the permalink's label
     id: str | None  # the untitled opening section has no heading to point at
     blocks: tuple[BlockView, ...]
+    heading: Markup | None = None  # the title's inline Markdown rendered: the section's <h2>
 
 
 @dataclass(frozen=True)
@@ -283,10 +284,17 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
     links: list[Link] = []
     ids: set[str] = set()
     for section in article.sections:
+        # A title is inline Markdown: rendered in its heading, plain text everywhere else.
+        plain = renderer.plain(section.title) if section.title else None
+        title = text(plain, typography) if plain is not None else None
+        heading = Markup(renderer.inline(section.title)) if section.title else None
+        found = renderer.take_found()
+        ids.update(found.ids)
+        links += _links(found.links, section.title or "", section.line)
         if section.anchor:
             section_id: str | None = renderer.anchors.claim(section.anchor, explicit=True)
         else:
-            section_id = renderer.anchors.claim(slugify(section.title)) if section.title else None
+            section_id = renderer.anchors.claim(slugify(plain)) if plain is not None else None
         if section_id:
             ids.add(section_id)
         blocks = []
@@ -298,11 +306,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
             if isinstance(block, Quote) and block.url:
                 links.append(Link(block.line, "a", block.url))
         sections.append(
-            SectionView(
-                title=text(section.title, typography) if section.title else None,
-                id=section_id,
-                blocks=tuple(blocks),
-            )
+            SectionView(title=title, id=section_id, blocks=tuple(blocks), heading=heading)
         )
     standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
     found = renderer.take_found()

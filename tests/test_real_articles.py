@@ -1,0 +1,198 @@
+"""Articles written as real newsrooms write them (tests/fixtures/real/): ``#`` sections, setext
+headings, inline Markdown in titles, other languages, short articles. Each rule is checked on the
+built page's parsed HTML and its exact text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from feuillet.body import split_sections
+from feuillet.model import Prose
+from tests.conftest import make_site, run, soup
+
+FIXTURES = Path(__file__).parent / "fixtures" / "real"
+NB, NNB = "\u00a0", "\u202f"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture articles, built once into one site."""
+    root = tmp_path_factory.mktemp("real") / "site"
+    files = {f"content/articles/{path.name}": path.read_text(encoding="utf-8")
+             for path in sorted(FIXTURES.glob("*.md"))}
+    make_site(root, files)
+    output = root.parent / "_site"
+    assert run(root, "build", "--output", str(output), "--quiet") == 0
+    return output
+
+
+def page(built: Path, slug: str) -> BeautifulSoup:
+    return soup(built / slug / "index.html")
+
+
+def body(document: BeautifulSoup) -> Tag:
+    found = document.select_one(".article-body")
+    assert found is not None
+    return found
+
+
+def headings(document: BeautifulSoup, level: str = "h2") -> list[tuple[str, str]]:
+    """(id, text) of the body's headings of one level."""
+    return [(str(h.get("id")), h.get_text()) for h in body(document).find_all(level)]
+
+
+def toc(document: BeautifulSoup) -> list[tuple[str, str]]:
+    return [(str(a["href"]), a.get_text()) for a in document.select(".toc-list a")]
+
+
+# --- Headings ---------------------------------------------------------------------------
+
+
+def test_hash_headings_open_sections_and_the_repeated_title_is_dropped(built: Path) -> None:
+    document = page(built, "port-de-brest")
+    assert headings(document) == [("un-trafic-en-hausse", "Un trafic en hausse"),
+                                  ("une-ville-qui-change", "Une ville qui change")]
+    assert [h.get_text() for h in document.find_all("h1")] == ["Le port de Brest change de cap"]
+    assert toc(document) == [("#un-trafic-en-hausse", "Un trafic en hausse"),
+                             ("#une-ville-qui-change", "Une ville qui change")]
+
+
+def test_hash_headings_deeper_levels_are_subheads_one_level_down(built: Path) -> None:
+    document = page(built, "port-de-brest")
+    heading = body(document).find(id="un-trafic-en-hausse")
+    assert heading is not None
+    section = heading.find_parent("section")
+    assert [(h.name, h.get("id"), h.get_text()) for h in section.find_all(["h3", "h4"])] == [
+        ("h3", "les-conteneurs", "Les conteneurs"), ("h4", "le-vrac", "Le vrac")]
+
+
+def test_text_before_the_first_hash_section_is_the_opening(built: Path) -> None:
+    opening = body(page(built, "port-de-brest")).find("p")
+    assert opening is not None
+    assert opening.get_text() == ("Le port se transforme depuis trois ans, et les habitants le voient "
+                                  "chaque matin depuis les quais.")
+
+
+def test_setext_headings_open_sections_and_subheads(built: Path) -> None:
+    document = page(built, "marees")
+    assert headings(document) == [("le-contexte", "Le contexte"), ("les-precautions", "Les précautions")]
+    assert headings(document, "h3") == [("ce-qu-il-faut-savoir", "Ce qu’il faut savoir")]
+    assert not body(document).find("hr")
+
+
+def test_a_setext_heading_in_a_hash_hash_article_opens_a_section(built: Path) -> None:
+    assert headings(page(built, "titres-riches"))[-1] == ("un-titre-souligne", "Un titre souligné")
+
+
+def test_title_markdown_is_rendered_in_the_heading(built: Path) -> None:
+    rendered = [h.decode_contents() for h in body(page(built, "titres-riches")).find_all("h2")]
+    assert rendered[:3] == [
+        "Le rôle de <em>l’Ademe</em>",
+        "Le paquet <code>pip</code> et ses options",
+        'Lire <a href="https://exemple.fr/rapport">le rapport</a>',
+    ]
+    assert rendered[4] == 'L’avis de l’<abbr title="Union européenne">UE</abbr>'
+
+
+def test_the_sommaire_shows_titles_as_plain_text_without_links(built: Path) -> None:
+    document = page(built, "titres-riches")
+    entries = document.select(".toc-list li")
+    assert [li.get_text() for li in entries[:3]] == [
+        "Le rôle de l’Ademe", "Le paquet pip et ses options", "Lire le rapport"]
+    assert all(len(li.find_all(True)) == 1 for li in entries)  # the entry's own link, nothing inside
+
+
+def test_anchors_come_from_the_plain_text_with_entities_decoded(built: Path) -> None:
+    ids = [anchor for anchor, _ in headings(page(built, "titres-riches"))]
+    assert ids == ["le-role-de-l-ademe", "le-paquet-pip-et-ses-options", "lire-le-rapport",
+                   "les-prix-la-hausse", "l-avis-de-l-ue", "mon-ancre", "un-titre-souligne"]
+
+
+def test_an_entity_in_a_title_is_its_character(built: Path) -> None:
+    document = page(built, "titres-riches")
+    heading = body(document).find_all("h2")[3].get_text()
+    assert "nbsp" not in heading and heading.startswith(f"Les prix{NB}")
+    assert toc(document)[3][1].startswith(f"Les prix{NB}")
+
+
+def test_an_explicit_id_is_kept(built: Path) -> None:
+    assert headings(page(built, "titres-riches"))[5] == ("mon-ancre", "Une ancre choisie")
+
+
+def test_the_permalink_label_is_plain_text(built: Path) -> None:
+    label = body(page(built, "titres-riches")).select(".permalink .visually-hidden")[0]
+    assert label.get_text() == "Lien vers la section : Le rôle de l’Ademe".replace(" :", f"{NB}:")
+
+
+def test_the_feed_carries_rendered_section_titles(built: Path) -> None:
+    feed = BeautifulSoup((built / "feed.xml").read_text(encoding="utf-8"), "xml")
+    entry = next(e for e in feed.find_all("entry") if e.find("title").get_text() ==
+                 "Des intertitres qui ont du style")
+    content = BeautifulSoup(entry.find("content").get_text(), "html.parser")
+    assert content.find("h2").decode_contents() == "Le rôle de <em>l’Ademe</em>"
+
+
+def test_a_leading_heading_that_is_not_the_title_opens_a_section() -> None:
+    sections, issues = split_sections("# Autre chose\n\nTexte.\n\n# Suite\n\nFin.", 5, "Le titre")
+    assert issues == []
+    assert [(s.title, s.line) for s in sections] == [("Autre chose", 5), ("Suite", 9)]
+
+
+@pytest.mark.parametrize("title", ["Le *port* de Brest", "le port de brest.", "Le port de  Brest"])
+def test_the_repeated_title_is_recognised_through_marks_case_and_spaces(title: str) -> None:
+    sections, _ = split_sections(f"# {title}\n\nTexte.\n\n## Suite\n\nFin.", 1, "Le port de Brest")
+    assert [s.title for s in sections] == [None, "Suite"]
+    assert sections[0].blocks == (Prose("Texte."),)
+
+
+def test_the_repeated_title_is_dropped_only_when_it_leads() -> None:
+    sections, _ = split_sections("Texte.\n\n# Le titre\n\nFin.", 1, "Le titre")
+    assert [s.title for s in sections] == [None, "Le titre"]
+
+
+def test_hash_headings_in_fenced_code_are_not_sections() -> None:
+    sections, _ = split_sections("```sh\n# un commentaire\n```\n\n## Vraie\n\nFin.", 1, "T")
+    assert [s.title for s in sections] == [None, "Vraie"]
+    assert sections[0].blocks == (Prose("```sh\n# un commentaire\n```"),)
+
+
+def test_a_rule_under_a_blank_line_is_not_a_heading() -> None:
+    sections, _ = split_sections("Texte.\n\n---\n\nSuite.", 1, "T")
+    assert [s.title for s in sections] == [None]
+
+
+def test_hash_hash_bodies_are_left_as_written() -> None:
+    text = "## Un\n\nTexte.\n\n### Sous {#sous}\n\n#### Plus bas\n\nFin."
+    sections, _ = split_sections(text, 1, "T")
+    assert sections[0].blocks == (Prose("Texte.\n\n### Sous {#sous}\n\n#### Plus bas\n\nFin."),)
+
+
+def test_a_hash_body_subhead_keeps_its_explicit_id() -> None:
+    sections, _ = split_sections("# Un\n\n## Sous {#sous}\n\nFin.", 1, "T")
+    assert sections[0].blocks == (Prose("### Sous {#sous}\n\nFin."),)
+
+
+
+def test_yaml_section_titles_are_inline_markdown_too(site: Callable[..., Path], tmp_path: Path) -> None:
+    root = site({"content/articles/a.yaml": (
+        "title: A\ndate: 2024-06-19\nsections:\n"
+        "  - title: Le rôle de *l’Ademe*\n    blocks: [Texte.]\n"
+        "  - title: Voir [la suite](/absente/)\n    blocks: [Texte.]\n")})
+    output = tmp_path / "out"
+    assert run(root, "build", "--output", str(output), "--quiet") == 0
+    document = soup(output / "a" / "index.html")
+    assert [h.decode_contents() for h in body(document).find_all("h2")] == [
+        "Le rôle de <em>l’Ademe</em>", 'Voir <a href="/absente/">la suite</a>']
+    assert toc(document) == [("#le-role-de-l-ademe", "Le rôle de l’Ademe"), ("#voir-la-suite", "Voir la suite")]
+
+
+def test_a_link_in_a_section_title_is_checked(site: Callable[..., Path],
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"content/articles/a.md": "---\ntitle: A\ndate: 2024-06-19\n---\nIntro.\n\n## Voir [ici](/absente/)\n\nTexte.\n"})
+    assert run(root, "check") == 0
+    assert capsys.readouterr().err == ("content/articles/a.md:7: link: warning: the link /absente/ leads "
+                                       "to no page of the site\n")
