@@ -43,6 +43,8 @@ METADATA_FIELDS: tuple[Field, ...] = (
     Field("typography", "bool", "Apply French typography to this article (default: the "
           "site's setting)."),
     Field("image", "text", "Path of an illustration under static/, used for social previews."),
+    Field("language", "language", "The article's language as a BCP 47 tag, such as en or de-CH "
+          "(default: the site's); another language than French turns French typography off."),
 )
 SECTIONS_FIELD = Field("sections", "sections", "The article's sections, in reading order.", True)
 ARTICLE_FIELDS = (*METADATA_FIELDS, SECTIONS_FIELD)
@@ -142,6 +144,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         draft=bool(metadata["draft"]),
         typography=metadata["typography"],
         image=metadata["image"],
+        language=metadata["language"],
         source=path,
         standfirst_line=mapping.key_lines.get("standfirst", 0),
         root_relative=_root_relative(metadata["standfirst"], sections),

@@ -107,6 +107,7 @@ class Article:
     draft: bool = False
     typography: bool | None = None
     image: str | None = None
+    language: str | None = None  # a BCP 47 tag, when the article is not in the site's language
     source: str = field(default="", compare=False)
     standfirst_line: int = field(default=0, compare=False)
     # Its text may hold a root-relative link, which its view writes under the base path.

@@ -153,7 +153,7 @@ def article_jsonld(
         "dateModified": _modified_iso(article),
         "author": authors,
         "publisher": organization(facts),
-        "inLanguage": language_tag(config.language),
+        "inLanguage": article.language or language_tag(config.language),
         "mainEntityOfPage": canonical,
         "url": canonical,
     }

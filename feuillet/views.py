@@ -111,6 +111,7 @@ class ArticleView:
     sections: tuple[SectionView, ...]
     model: Article
     outline: Outline | None = None
+    language: str | None = None  # the ``lang`` of its text, when not the site's language
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,21 @@ def _block_words(block: Block) -> str:
 
 
 def typography_of(item: Article | Page, config: SiteConfig) -> bool:
+    """French typography, unless the article or page turns it off or is in another language."""
+    if isinstance(item, Article) and item.language and not is_french(item.language):
+        return False  # its own language's rules: none of the French spacing
     return config.typography if item.typography is None else item.typography
+
+
+def is_french(language: str) -> bool:
+    return language.split("-")[0].lower() == "fr"
+
+
+def content_language(article: Article, config: SiteConfig) -> str | None:
+    """The ``lang`` of an article's text when it is not the site's language (else None)."""
+    if article.language is None or article.language.lower() == config.language.lower():
+        return None
+    return article.language
 
 
 def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> ArticleView:
@@ -335,6 +350,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
         sections=tuple(sections),
         model=article,
         outline=Outline(article.source, article.slug + "/", frozenset(ids), tuple(links)),
+        language=content_language(article, config),
     )
 
 

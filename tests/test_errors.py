@@ -112,6 +112,11 @@ CASES = {
         {"content/articles/b.md": "---\ntitle: B\ndate: 2024-06-20\n---\n# Un\n\nTexte.\n\n#\n\nSuite.\n"},
         ["content/articles/b.md:9: body: a section heading has no text"],
     ),
+    "article language that is not a language tag": (
+        {"content/articles/b.md": "---\ntitle: B\ndate: 2024-06-20\nlanguage: english\n---\nTexte.\n"},
+        ["content/articles/b.md:4: language: 'english' is not a language tag: use a BCP 47 tag such as "
+         "fr, en or pt-BR"],
+    ),
     "front matter error on its file line": (
         {"content/articles/b.md": "---\ntitle: B\ndate: demain\n---\nTexte.\n"},
         ["content/articles/b.md:3: date: expected a date such as 2024-06-19 or a date-time such as "

@@ -4,6 +4,7 @@ built page's parsed HTML and its exact text."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,8 +12,12 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from feuillet.body import split_sections
+from feuillet.fields import language_tag
 from feuillet.model import Prose
+from feuillet.pipeline import Project, build
+from feuillet.proofread import typography_warnings
 from tests.conftest import make_site, run, soup
+from tests.test_incremental import clean_build, files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
 NB, NNB = "\u00a0", "\u202f"
@@ -196,3 +201,69 @@ def test_a_link_in_a_section_title_is_checked(site: Callable[..., Path],
     assert run(root, "check") == 0
     assert capsys.readouterr().err == ("content/articles/a.md:7: link: warning: the link /absente/ leads "
                                        "to no page of the site\n")
+
+
+# --- Articles in another language -------------------------------------------------------
+
+
+def test_an_english_article_says_so_on_its_text(built: Path) -> None:
+    document = page(built, "brest-harbour")
+    assert document.html is not None and document.html["lang"] == "fr"
+    for selector in (".kicker", ".article-title", ".standfirst", ".article-body", ".toc-list"):
+        element = document.select_one(selector)
+        assert element is not None and element.get("lang") == "en", selector
+
+
+def test_an_english_article_gets_none_of_the_french_spacing(built: Path) -> None:
+    document = page(built, "brest-harbour")
+    assert body(document).find("p").get_text() == (
+        'The harbour has changed: "more ships", fewer trucks! Really? Yes... since 2021.')
+    assert document.select_one(".article-title").get_text() == "Brest's harbour: a new course"
+    assert headings(document) == [("what-changed", "What changed")]
+
+
+def test_an_english_article_keeps_the_interface_in_the_site_language(built: Path) -> None:
+    document = page(built, "brest-harbour")
+    assert document.select_one(".dateline time").get_text() == "3 mai 2024"
+    assert document.select_one(".toc-title").get_text() == "Sommaire"
+    back = document.select_one(".back-to-toc")
+    assert back is not None and back.get("lang") == "fr" and back.get_text() == "Retour au sommaire"
+    label = document.select_one(".permalink .visually-hidden")
+    assert label is not None and label.get("lang") == "fr"
+
+
+def test_an_english_article_declares_its_language_to_search_engines(built: Path) -> None:
+    script = page(built, "brest-harbour").find("script", type="application/ld+json")
+    assert script is not None
+    assert json.loads(script.string or "")["@graph"][0]["inLanguage"] == "en"
+
+
+def test_a_french_article_has_no_lang_of_its_own(built: Path) -> None:
+    document = page(built, "port-de-brest")
+    assert document.select("[lang]") == [document.html]
+
+
+@pytest.mark.parametrize(("written", "tag"), [("EN-gb", "en-GB"), ("zh-hant-tw", "zh-Hant-TW"),
+                                              ("de-CH-1996", "de-CH-1996")])
+def test_a_language_tag_is_written_in_its_canonical_case(written: str, tag: str) -> None:
+    assert language_tag(written) == tag
+
+
+def test_editing_the_language_rebuilds_the_page_as_a_clean_build_would(tmp_path: Path) -> None:
+    text = (FIXTURES / "brest-harbour.md").read_text(encoding="utf-8")
+    root = make_site(tmp_path / "site", {"content/articles/a.md": text})
+    out = tmp_path / "out"
+    build(Project(root), out)
+    before = files(out)
+    (root / "content/articles/a.md").write_text(text.replace("language: en\n", ""), encoding="utf-8")
+    build(Project(root), out)
+    after = files(out)
+    assert after["a/index.html"] != before["a/index.html"]
+    assert f"changed{NB}:" in after["a/index.html"].decode()
+    assert after == clean_build(root, tmp_path / "clean")
+
+
+def test_check_typography_leaves_an_english_article_alone() -> None:
+    text = (FIXTURES / "brest-harbour.md").read_text(encoding="utf-8")
+    assert typography_warnings(text, "content/articles/brest-harbour.md") == []
+    assert typography_warnings(text.replace("language: en\n", ""), "content/articles/brest-harbour.md") != []
