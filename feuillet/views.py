@@ -8,14 +8,15 @@ templates' ``url()``, so a view computed for one build serves a preview build to
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from markupsafe import Markup, escape
 
 from feuillet import i18n
-from feuillet.markup import Renderer, explicit_ids
+from feuillet.markup import Renderer, explicit_ids, plain_text
 from feuillet.model import Article, Block, ItemList, Page, Prose, Quote, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
@@ -112,6 +113,7 @@ class ArticleView:
     model: Article
     outline: Outline | None = None
     language: str | None = None  # the ``lang`` of its text, when not the site's language
+    drop_cap: bool = False  # the opening paragraph is long enough for a lettrine (DROP_CAP_MIN)
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,43 @@ def truncate(value: str, limit: int) -> str:
     # Cut at the last ordinary space; a no-break space binds a word to its punctuation.
     head = cut.rsplit(" ", 1)[0] if " " in cut else cut
     return head.rstrip(" \u00a0\u202f,;:\u2013\u2014") + "…"
+
+
+# A two-line lettrine needs a paragraph of well over two lines: 180 characters are more than three
+# lines of the 57ch measure and four on a phone, so the letter never hangs below a short paragraph.
+DROP_CAP_MIN = 180
+# A description made from the text: the length search engines show.
+DESCRIPTION_LIMIT = 160
+_FIRST_PARAGRAPH_RE = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+# Python-Markdown's footnote references (``<sup id="fnref:1">…</sup>``): no words of the text.
+_NOTE_REF_RE = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
+
+
+def _paragraph_text(html: str) -> str | None:
+    """The plain text of the first paragraph of a block's HTML, or None when it has none."""
+    match = _FIRST_PARAGRAPH_RE.search(html)
+    return plain_text(_NOTE_REF_RE.sub("", match.group(1))) if match else None
+
+
+def _opening_text(sections: Sequence[SectionView]) -> str:
+    """The plain text of the article's first paragraph of prose (empty when there is none)."""
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, ProseView):
+                found = _paragraph_text(block.html)
+                if found:
+                    return found
+    return ""
+
+
+def _drop_cap(sections: Sequence[SectionView]) -> bool:
+    """Whether the text opens with a paragraph long enough for the lettrine the stylesheet sets
+    on the first section's first paragraph."""
+    if not sections or not sections[0].blocks or not isinstance(sections[0].blocks[0], ProseView):
+        return False
+    html = sections[0].blocks[0].html
+    opening = _paragraph_text(html) if html.startswith("<p>") else None
+    return opening is not None and len(opening) >= DROP_CAP_MIN
 
 
 def _block_view(block: Block, renderer: Renderer, typography: bool) -> BlockView:
@@ -333,8 +372,10 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
     )
     if article.description:
         description = _plain_text(article.description, renderer)
+    elif standfirst:
+        description = standfirst.striptags()
     else:
-        description = standfirst.striptags() if standfirst else ""
+        description = truncate(_opening_text(sections), DESCRIPTION_LIMIT)
     return ArticleView(
         slug=article.slug,
         path=article.slug + "/",
@@ -351,6 +392,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer) -> Ar
         model=article,
         outline=Outline(article.source, article.slug + "/", frozenset(ids), tuple(links)),
         language=content_language(article, config),
+        drop_cap=_drop_cap(sections),
     )
 
 

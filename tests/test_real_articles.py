@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from markupsafe import Markup
 
 from feuillet.body import split_sections
 from feuillet.fields import language_tag
 from feuillet.model import Prose
 from feuillet.pipeline import Project, build
 from feuillet.proofread import typography_warnings
+from feuillet.views import DROP_CAP_MIN, ProseView, SectionView, _drop_cap
 from tests.conftest import make_site, run, soup
 from tests.test_incremental import clean_build, files
 
@@ -267,3 +269,86 @@ def test_check_typography_leaves_an_english_article_alone() -> None:
     text = (FIXTURES / "brest-harbour.md").read_text(encoding="utf-8")
     assert typography_warnings(text, "content/articles/brest-harbour.md") == []
     assert typography_warnings(text.replace("language: en\n", ""), "content/articles/brest-harbour.md") != []
+
+
+# --- Small page fixes -------------------------------------------------------------------
+
+
+def test_no_sommaire_means_no_back_link(built: Path) -> None:
+    document = page(built, "breve")
+    assert document.select(".toc") == [] and document.select(".back-to-toc") == []
+
+
+def test_a_sommaire_keeps_its_back_link(built: Path) -> None:
+    back = page(built, "recouvrance").select_one(".back-to-toc a")
+    assert back is not None and back["href"] == "#toc-title" and back.get_text() == "Retour au sommaire"
+
+
+def test_an_untitled_opening_is_not_a_headingless_section(built: Path) -> None:
+    for slug in ("breve", "recouvrance", "port-de-brest"):
+        document = page(built, slug)
+        assert all(s.find(["h2"]) is not None for s in document.find_all("section")), slug
+        opening = body(document).find(recursive=False)
+        assert opening is not None and opening.name == "div", slug
+        assert opening["class"] == ["article-section", "article-opening"]
+        assert not opening.has_attr("aria-labelledby")
+    assert body(page(built, "breve")).find("section") is None
+
+
+def test_a_titled_first_section_stays_a_section(built: Path) -> None:
+    first = body(page(built, "titres-riches")).find(recursive=False)
+    assert first is not None and first.name == "section" and first["aria-labelledby"] == "le-role-de-l-ademe"
+
+
+OPENING = ("Depuis l’automne, les habitants du quartier de Recouvrance se réunissent chaque jeudi soir "
+           "dans l’ancienne école pour discuter du téléphérique, des travaux du…")
+
+
+def meta_descriptions(document: BeautifulSoup) -> list[str]:
+    found = [document.find("meta", attrs={"name": "description"}),
+             document.find("meta", property="og:description"),
+             document.find("meta", attrs={"name": "twitter:description"})]
+    return [str(tag["content"]) if tag is not None else "" for tag in found]
+
+
+def test_without_a_standfirst_the_description_is_the_opening_cut_at_a_word(built: Path) -> None:
+    document = page(built, "recouvrance")
+    assert meta_descriptions(document) == [OPENING] * 3
+    assert len(OPENING) <= 160
+    script = document.find("script", type="application/ld+json")
+    assert script is not None and json.loads(script.string or "")["@graph"][0]["description"] == OPENING
+
+
+def test_a_short_opening_is_the_whole_description(built: Path) -> None:
+    assert meta_descriptions(page(built, "breve")) == ["Le conseil municipal a voté."] * 3
+
+
+def test_the_feed_summary_falls_back_to_the_opening(built: Path) -> None:
+    feed = BeautifulSoup((built / "feed.xml").read_text(encoding="utf-8"), "xml")
+    summaries = {e.find("title").get_text(): e.find("summary").get_text() for e in feed.find_all("entry")}
+    assert summaries["Recouvrance se réunit le jeudi"] == OPENING
+    assert summaries["Une brève sans intertitre"] == "Le conseil municipal a voté."
+
+
+def test_a_standfirst_is_still_the_description(built: Path) -> None:
+    assert meta_descriptions(page(built, "port-de-brest"))[0] == (
+        "Trois ans de travaux pour un port plus propre, et une ville qui suit.")
+
+
+def test_the_drop_cap_only_on_an_opening_paragraph_long_enough(built: Path) -> None:
+    assert body(page(built, "recouvrance"))["class"] == ["article-body", "drop-cap"]
+    assert body(page(built, "breve"))["class"] == ["article-body"]  # 28 characters
+    assert body(page(built, "port-de-brest"))["class"] == ["article-body"]  # 96 characters
+
+
+def test_the_stylesheet_sets_the_lettrine_only_under_drop_cap() -> None:
+    css = (Path(__file__).parent.parent / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    rules = [line for line in css.splitlines() if "::first-letter" in line]
+    assert rules and all(line.strip().startswith(".drop-cap > ") for line in rules)
+
+
+@pytest.mark.parametrize(("length", "expected"), [(179, False), (180, True)])
+def test_the_drop_cap_threshold(length: int, expected: bool) -> None:
+    assert DROP_CAP_MIN == 180
+    section = SectionView(None, None, (ProseView(Markup("<p>" + "a" * length + "</p>\n<p>b</p>")),))
+    assert _drop_cap((section,)) is expected
