@@ -161,7 +161,7 @@ def _block_texts(block: Block) -> tuple[str, ...]:
 
 
 def _root_relative(standfirst: str | None, sections: Sequence[Section]) -> bool:
-    texts = [standfirst or ""] + [
+    texts = [standfirst or ""] + [section.title or "" for section in sections] + [
         text for section in sections for block in section.blocks for text in _block_texts(block)
     ]
     return any("/" in text and _ROOT_RELATIVE_RE.search(text) for text in texts)
@@ -177,6 +177,8 @@ def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Se
     if metadata["standfirst"]:
         _warn_html(metadata["standfirst"], mapping.key_lines["standfirst"], "standfirst", reader)
     for section in sections:
+        if section.title:  # inline Markdown: its raw HTML goes through the allow-list too
+            _warn_html(section.title, section.line, body_key, reader)
         for block in section.blocks:
             for text in _block_texts(block):
                 _warn_html(text, block.line, body_key, reader)

@@ -14,9 +14,11 @@ from markupsafe import Markup
 
 from feuillet.body import split_sections
 from feuillet.fields import language_tag
+from feuillet.markup import Renderer
 from feuillet.model import Prose
 from feuillet.pipeline import Project, build
 from feuillet.proofread import typography_warnings
+from feuillet.slugs import slugify
 from feuillet.views import DROP_CAP_MIN, ProseView, SectionView, _drop_cap
 from tests.conftest import make_site, run, soup
 from tests.test_incremental import clean_build, files
@@ -352,3 +354,31 @@ def test_the_drop_cap_threshold(length: int, expected: bool) -> None:
     assert DROP_CAP_MIN == 180
     section = SectionView(None, None, (ProseView(Markup("<p>" + "a" * length + "</p>\n<p>b</p>")),))
     assert _drop_cap((section,)) is expected
+
+
+def test_raw_html_in_a_section_title_is_cleaned_and_reported(
+        site: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"content/articles/a.md": (
+        "---\ntitle: A\ndate: 2024-06-19\n---\nIntro.\n\n"
+        "## Titre <script>alert(1)</script>fin\n\nTexte.\n")})
+    output = tmp_path / "out"
+    assert run(root, "build", "--output", str(output)) == 0
+    assert capsys.readouterr().err.startswith("content/articles/a.md:7: body: warning: removed <script>")
+    heading = body(soup(output / "a" / "index.html")).find("h2")
+    assert heading is not None and heading.decode_contents() == "Titre fin"
+
+
+def test_a_root_relative_link_in_a_title_follows_the_base_path(site: Callable[..., Path], tmp_path: Path) -> None:
+    root = site({"content/articles/a.md": (
+        "---\ntitle: A\ndate: 2024-06-19\n---\n## Voir [l’accueil](/)\n\nTexte.\n")})
+    assert run(root, "build", "--output", str(tmp_path / "prod"), "--quiet") == 0
+    assert run(root, "build", "--output", str(tmp_path / "pr"), "--base-path", "/pr-12/", "--quiet") == 0
+    for folder, address in (("prod", "/"), ("pr", "/pr-12/")):
+        link = body(soup(tmp_path / folder / "a" / "index.html")).select_one("h2 a")
+        assert link is not None and link["href"] == address
+
+
+@pytest.mark.parametrize("title", ["Gaz & pétrole", "Le 1er mai", "a < b", "mot_clé_x", "5 * 3 * 2",
+                                   "L’« opération » [2024]", "14h30 : 10000 manifestants"])
+def test_a_title_without_markdown_keeps_its_anchor(title: str) -> None:
+    assert slugify(Renderer(True).plain(title)) == slugify(title)
