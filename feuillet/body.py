@@ -8,7 +8,9 @@ load into equal models.
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from feuillet.errors import message
@@ -16,8 +18,11 @@ from feuillet.model import Block, Figure, ItemList, Prose, Quote
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ITEM_RE = re.compile(r"^([-*+]|(\d{1,9})[.)])[ \t]+(\S.*)$")
-_SECTION_RE = re.compile(r"^##(?!#)[ \t]*(.*?)[ \t]*#*[ \t]*$")
-_TITLE_RE = re.compile(r"^#(?!#)[ \t]+")
+# Headings as Python-Markdown reads them: "## Titre ##" (no space needed after the marks), and a
+# setext underline of "=" or "-" alone; a thematic break ("---", "* * *") also ends a block.
+_ATX_RE = re.compile(r"^(#{1,6})(?!#)[ \t]*(.*?)[ \t]*#*[ \t]*$")
+_UNDERLINE_RE = re.compile(r"^(?:=+|-+)[ ]*$")
+_RULE_RE = re.compile(r"^[ ]{0,3}(?:(?:-[ ]{0,2}){3,}|(?:_[ ]{0,2}){3,}|(?:\*[ ]{0,2}){3,})$")
 _ANCHOR_RE = re.compile(r"[ \t]*\{[ \t]*#([^\s}]+)[ \t]*\}$")
 # An attribution opens with an en dash, an em dash or a keyboard "--".
 _ATTRIBUTION_RE = re.compile(r"^(?:—|–|--)[ \t\u00a0\u202f]*(\S.*)$", re.DOTALL)
@@ -48,40 +53,109 @@ class BodyIssue:
     message: str
 
 
-def split_sections(text: str, first_line: int) -> tuple[list[RawSection], list[BodyIssue]]:
-    """Cut a body at each ``## `` heading; prose before the first one is an untitled section."""
+@dataclass(frozen=True)
+class _Heading:
+    """A heading of a body: ATX (``## Titre``) or setext (a line underlined with ``===``/``---``)."""
+
+    index: int  # the index of its text line
+    level: int
+    text: str  # what follows the marks, an explicit ``{#id}`` included
+    setext: bool
+
+
+def _headings(lines: list[str], numbered: list[tuple[int, str | None]]) -> list[_Heading]:
+    """The headings Python-Markdown would see at the top level of a body, outside fenced code.
+
+    An ATX heading is any line opening with one to six ``#``; a setext heading is the first line
+    of a block (after a blank line, a heading, a rule or a fence) underlined with ``=`` (level 1)
+    or ``-`` (level 2), as Python-Markdown reads them.
+    """
+    headings: list[_Heading] = []
+    block_start = True
+    index = 0
+    while index < len(lines):
+        visible = numbered[index][1]
+        if visible is None:
+            block_start = True  # a fence is a block of its own
+            index += 1
+            continue
+        atx = _ATX_RE.match(visible)
+        if atx:
+            headings.append(_Heading(index, len(atx.group(1)), atx.group(2), setext=False))
+            block_start = True
+            index += 1
+            continue
+        following = numbered[index + 1][1] if index + 1 < len(lines) else None
+        if (block_start and visible.strip() and not visible.startswith(("    ", "\t"))
+                and following is not None and _UNDERLINE_RE.match(following)):
+            level = 1 if following.startswith("=") else 2
+            headings.append(_Heading(index, level, visible.strip(), setext=True))
+            index += 2
+            continue
+        block_start = not visible.strip() or _RULE_RE.match(visible) is not None
+        index += 1
+    return headings
+
+
+def _comparable(text: str) -> str:
+    """A heading or a title reduced to what a reader would compare: no marks, case or quotes."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", _heading_anchor(text)[0]))
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[*_`~\\«»“”\"]", "", text)
+    return " ".join(text.split()).rstrip(" .").casefold()
+
+
+def split_sections(text: str, first_line: int, title: str | None = None
+                   ) -> tuple[list[RawSection], list[BodyIssue]]:
+    """Cut a body at each heading of its top level; prose before the first is an untitled section.
+
+    The top level is the smallest one the body uses: ``##`` for feuillet's own convention, ``#``
+    (or ``===`` underlines) for Markdown written elsewhere. A first heading of that level whose
+    text repeats ``title`` is dropped. Deeper headings stay in their section as subheads, renumbered
+    so the first level below the sections' is ``###`` (the sections' titles are ``<h2>``).
+    """
     lines = text.split("\n")
+    numbered = _outside_fences(lines, first_line)
+    headings = _headings(lines, numbered)
+    if headings and title is not None:
+        first = headings[0]
+        top = min(heading.level for heading in headings)
+        leading = not "".join(lines[: first.index]).strip()
+        if first.level == top and leading and _comparable(first.text) == _comparable(title):
+            span = 2 if first.setext else 1
+            lines[first.index : first.index + span] = [""] * span
+            headings = headings[1:]
+    top = min((heading.level for heading in headings), default=2)
     issues: list[BodyIssue] = []
-    chunks: list[tuple[str | None, str | None, int, list[str], int]] = []
-    title: str | None = None
+    chunks: list[tuple[str | None, str | None, int, int]] = []  # title, anchor, heading line, start
+    section_title: str | None = None
     anchor: str | None = None
     heading_line = first_line
     start = first_line
-    current: list[str] = []
-    for number, line in _outside_fences(lines, first_line):
-        if line is None:
-            continue
-        match = _SECTION_RE.match(line)
-        if match:
-            chunks.append((title, anchor, heading_line, current, start))
-            title, anchor = _heading_anchor(match.group(1))
-            heading_line, start, current = number, number + 1, []
-            if not title:
+    for heading in headings:
+        number = first_line + heading.index
+        if heading.level == top:
+            chunks.append((section_title, anchor, heading_line, start))
+            section_title, anchor = _heading_anchor(heading.text)
+            heading_line, start = number, number + (2 if heading.setext else 1)
+            if not section_title:
                 issues.append(BodyIssue(number, message("a section heading has no text")))
-        elif _TITLE_RE.match(line):
-            issues.append(
-                BodyIssue(number, message("a level-1 heading in the body: the title comes from 'title'"))
-            )
-    chunks.append((title, anchor, heading_line, current, start))
-    # _outside_fences yields line numbers; rebuild each chunk's lines from the numbers it covers.
+        elif heading.setext or top != 2:
+            # A subhead keeps its place; its level moves with the sections' (``#`` bodies: ``##``
+            # becomes ``###``), as an ATX heading so that ``{#id}`` keeps working.
+            marks = "#" * min(6, heading.level - top + 2)
+            lines[heading.index] = f"{marks} {heading.text}"
+            if heading.setext:
+                lines[heading.index + 1] = ""
+    chunks.append((section_title, anchor, heading_line, start))
     boundaries = [chunk[2] for chunk in chunks[1:]] + [first_line + len(lines)]
     sections: list[RawSection] = []
-    for (title, anchor, heading_line, _, start), end in zip(chunks, boundaries, strict=True):
+    for (section_title, anchor, heading_line, start), end in zip(chunks, boundaries, strict=True):
         body_lines = lines[start - first_line : end - first_line]
         blocks = split_blocks("\n".join(body_lines), start)
-        if title is None and not blocks:
+        if section_title is None and not blocks:
             continue  # nothing before the first heading
-        sections.append(RawSection(title or None, anchor, tuple(blocks), heading_line))
+        sections.append(RawSection(section_title or None, anchor, tuple(blocks), heading_line))
     return sections, issues
 
 

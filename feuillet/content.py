@@ -1,8 +1,9 @@
 """Turn the files of ``content/`` into validated articles and pages.
 
 Both article forms — ``<slug>.yaml`` (metadata and ``sections``) and ``<slug>.md`` (front matter
-and a body cut at ``## `` headings) — go through the same field tables and the same block splitter,
-so the same content written either way yields equal :class:`Article` values.
+and a body cut at its top-level headings, ``## `` or ``# ``) — go through the same field tables
+and the same block splitter, so the same content written either way yields equal
+:class:`Article` values.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ METADATA_FIELDS: tuple[Field, ...] = (
           "page that redirects to it."),
     Field("anchor_aliases", "anchors", "Old anchors of sections, each leading to a section's anchor "
           "now, such as {ancien-id: nouvel-id}."),
+    Field("language", "language", "The article's language as a BCP 47 tag, such as en or de-CH "
+          "(default: the site's); another language than French turns French typography off."),
 )
 SECTIONS_FIELD = Field("sections", "sections", "The article's sections, in reading order.", True)
 ARTICLE_FIELDS = (*METADATA_FIELDS, SECTIONS_FIELD)
@@ -126,7 +129,9 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         if not _bounded(data, document.body, document.body_line, reader):
             return None
         mapping = reader.mapping(data if data is not None else YMap(line=1), METADATA_FIELDS, line=1)
-        raw_sections, issues = split_sections(document.body, document.body_line)
+        title = data.get("title") if isinstance(data, dict) else None
+        raw_sections, issues = split_sections(document.body, document.body_line,
+                                              title if isinstance(title, str) else None)
         for issue in issues:
             reader.error(issue.line, "body", issue.message)
         sections = _sections_from_body(raw_sections, reader)
@@ -167,6 +172,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         image=metadata["image"],
         aliases=aliases,
         anchor_aliases=metadata["anchor_aliases"] or (),
+        language=metadata["language"],
         source=path,
         standfirst_line=mapping.key_lines.get("standfirst", 0),
         alias_lines=alias_lines,
@@ -233,7 +239,7 @@ def _block_texts(block: Block) -> tuple[str, ...]:
 
 
 def _root_relative(standfirst: str | None, sections: Sequence[Section]) -> bool:
-    texts = [standfirst or ""] + [
+    texts = [standfirst or ""] + [section.title or "" for section in sections] + [
         text for section in sections for block in section.blocks for text in _block_texts(block)
     ]
     return any("/" in text and _ROOT_RELATIVE_RE.search(text) for text in texts)
@@ -265,6 +271,8 @@ def _warn_article(metadata: dict[str, Any], mapping: YMap, sections: Sequence[Se
     if metadata["standfirst"]:
         _warn_html(metadata["standfirst"], mapping.key_lines["standfirst"], "standfirst", reader)
     for section in sections:
+        if section.title:  # inline Markdown: its raw HTML goes through the allow-list too
+            _warn_html(section.title, section.line, body_key, reader)
         for block in section.blocks:
             for text in _block_texts(block):
                 _warn_html(text, block.line, body_key, reader)

@@ -25,6 +25,12 @@ _URL_RE = re.compile(r"^(?:https?://[^\s]+|/[^\s]*)$")
 # An old URL of an article (``aliases``): a path of the site, each segment of letters, digits and
 # ``-_.~`` (not starting with a dot), with or without its first and last "/", or ending in .html.
 ALIAS_PATTERN = r"^/?([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*[A-Za-z0-9_~-][A-Za-z0-9._~-]*/?$"
+# A well-formed BCP 47 language tag (RFC 5646 §2.1, without the grandfathered irregular tags):
+# language, then optional script, region, variants, extensions and private use.
+_LANGUAGE_RE = re.compile(
+    r"^[a-z]{2,3}(?:-[a-z]{3}){0,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|\d{3}))?"
+    r"(?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*(?:-[\da-wy-z](?:-[a-z\d]{2,8})+)*(?:-x(?:-[a-z\d]{1,8})+)?$",
+    re.IGNORECASE)
 # A relative path inside a folder: not absolute, no '..' segment (JSON Schema's ECMA dialect).
 _RELATIVE_PATH_PATTERN = r"^(?!/)(?!(.*/)?\.\.(/|$)).+$"
 
@@ -34,7 +40,8 @@ class Field:
     """One key an editor may write: its kind of value, whether it is required, what it means."""
 
     name: str
-    # text | markdown | date | bool | int | texts | slug | url | paths | mapping | blocks | sections
+    # text | markdown | date | bool | int | texts | slug | url | language | paths | mapping | blocks
+    # | sections
     kind: str
     description: str
     required: bool = False
@@ -148,6 +155,11 @@ class Reader:
                 return None, message("expected a URL starting with https:// or /, got {value}",
                                      value=_describe(raw))
             return raw.strip(), None
+        if kind == "language":
+            if not isinstance(raw, str) or not _LANGUAGE_RE.match(raw.strip()):
+                return None, message("{value} is not a language tag: use a BCP 47 tag such as fr, en "
+                                     "or pt-BR", value=_describe(raw))
+            return language_tag(raw.strip()), None
         raise ValueError(f"unknown field kind {kind!r}")  # a programming error, not input
 
     def _date(self, raw: Any) -> tuple[datetime | None, Message | None]:
@@ -191,6 +203,20 @@ def _anchor_pairs(raw: Any) -> tuple[tuple[tuple[str, str], ...] | None, Message
                 return None, message(UNSAFE_ANCHOR, anchor=anchor)
         pairs.append((old.strip(), new.strip()))
     return tuple(pairs), None
+def language_tag(tag: str) -> str:
+    """A language tag in its canonical case: ``EN-gb`` → ``en-GB``, ``zh-hant`` → ``zh-Hant``."""
+    parts = tag.split("-")
+    result = [parts[0].lower()]
+    for part in parts[1:]:
+        if result[-1] in ("x",) or len(result[-1]) == 1:
+            result.append(part.lower())  # after a singleton (an extension), everything is lowercase
+        elif len(part) == 2:
+            result.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            result.append(part.title())
+        else:
+            result.append(part.lower())
+    return "-".join(result)
 
 
 def _describe(raw: Any) -> str:
@@ -263,6 +289,8 @@ def json_schema_of(kind: str) -> dict[str, Any]:
     if kind == "anchors":
         anchor = {"type": "string", "pattern": _SLUG_RE.pattern}
         return {"type": "object", "minProperties": 1, "propertyNames": anchor, "additionalProperties": anchor}
+    if kind == "language":
+        return {"type": "string", "pattern": _LANGUAGE_RE.pattern.replace("[a-z", "[a-zA-Z")}
     if kind == "paths":
         path = {"type": "string", "minLength": 1, "pattern": _RELATIVE_PATH_PATTERN}
         return {"oneOf": [path, {"type": "array", "items": path}]}

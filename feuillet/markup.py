@@ -756,6 +756,12 @@ class Renderer:
         self._quote_marks: list[tuple[str, str]] = []
         self._block = self._make(inline=False)
         self._inline = self._make(inline=True)
+        # Plain text is never typeset, and its links are not the page's (they are noted once,
+        # by ``inline``): a converter of its own, with its own anchors and findings.
+        self._plain = markdown.Markdown(
+            extensions=[*_EXTENSIONS, FeuilletExtension(Anchors(), False, True, Found())],
+            output_format="html",
+        )
 
     def _make(self, inline: bool) -> markdown.Markdown:
         return markdown.Markdown(
@@ -806,3 +812,29 @@ class Renderer:
     def inline(self, text: str) -> str:
         """One paragraph of Markdown as inline HTML, without a <p> around it."""
         return self._inline.reset().convert(text)
+
+    def plain(self, text: str) -> str:
+        """One line of inline Markdown as the plain text a reader sees, before typography.
+
+        Marks and tags are dropped and character references decoded (``&nbsp;`` is a no-break
+        space), so a section's anchor and its Sommaire entry come from the words alone.
+        """
+        return plain_text(self._plain.reset().convert(text))
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags dropped, references decoded, runs of blanks made one
+    space (no-break spaces are kept: they are the text's)."""
+    parser = _TextParser()
+    parser.feed(fragment)
+    parser.close()
+    return re.sub(r"[ \t\r\n]+", " ", "".join(parser.parts)).strip(" ")

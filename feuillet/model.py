@@ -124,6 +124,7 @@ class Article:
     image: str | None = None
     aliases: tuple[str, ...] = ()  # old URLs, each a redirect page: '/ancien-slug/', '/2019/page.html'
     anchor_aliases: tuple[tuple[str, str], ...] = ()  # (old id, id of a section it now leads to)
+    language: str | None = None  # a BCP 47 tag, when the article is not in the site's language
     source: str = field(default="", compare=False)
     standfirst_line: int = field(default=0, compare=False)
     alias_lines: tuple[int, ...] = field(default=(), compare=False)  # the line of each alias

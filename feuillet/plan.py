@@ -32,7 +32,7 @@ from feuillet.outputs import (
     StandalonePage,
     Task,
 )
-from feuillet.views import ArticleSummary, PageLink, PageView, SiteFacts
+from feuillet.views import ArticleSummary, PageLink, PageView, SiteFacts, typography_of
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def _card_step(inputs: PlanInputs, entry: Entry, summary_of: Callable[[str], Art
         kicker = shown.kicker.plain if shown.kicker else None
         return CardImage(path, social.Card(config.title, shown.title.plain, kicker))
 
-    typography = config.typography if article.typography is None else article.typography
+    typography = typography_of(article, config)
     key = digest(inputs.salt, "card", config.title, article.title, article.kicker, typography,
                  inputs.font, inputs.card_engine)
     return Step((path,), key, task)

@@ -77,6 +77,8 @@ def typography_warnings(text: str, path: str) -> list[SourceError]:
         if document is None:
             return out
         data, _ = load_yaml(document.front_matter, path, document.front_matter_line)
+        if _untypeset(data):
+            return out
         _walk(data, 1, "", path, out)
         for number, line in _text_lines(document.body, document.body_line):
             fixed = _line_changes(line)
@@ -84,5 +86,15 @@ def typography_warnings(text: str, path: str) -> list[SourceError]:
                 out.append(SourceError(path, number, "body", _describe(line, fixed), "warning"))
     else:
         data, _ = load_yaml(text, path)
-        _walk(data, 1, "", path, out)
+        if not _untypeset(data):
+            _walk(data, 1, "", path, out)
     return out
+
+
+def _untypeset(data: Any) -> bool:
+    """A file the build does not typeset: ``typography: false``, or in another language."""
+    if not isinstance(data, YMap):
+        return False
+    language = data.get("language")
+    foreign = isinstance(language, str) and language.split("-")[0].strip().lower() not in ("", "fr")
+    return data.get("typography") is False or foreign

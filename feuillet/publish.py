@@ -156,7 +156,7 @@ def article_jsonld(
         "dateModified": _modified_iso(article),
         "author": authors,
         "publisher": organization(facts),
-        "inLanguage": language_tag(config.language),
+        "inLanguage": article.language or language_tag(config.language),
         "mainEntityOfPage": canonical,
         "url": canonical,
     }
@@ -277,7 +277,7 @@ def article_html(article: ArticleView, config: SiteConfig, base_path: str = "/")
         parts.append(Markup("<p>{}</p>").format(article.standfirst))
     for section in article.sections:
         if section.title:
-            parts.append(Markup("<h2>{}</h2>").format(section.title.html))
+            parts.append(Markup("<h2>{}</h2>").format(section.heading))
         for block in section.blocks:
             parts.append(_block_html(block, config, base_path))
     if article.notes:

@@ -8,6 +8,7 @@ templates' ``url()``, so a view computed for one build serves a preview build to
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -15,7 +16,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from feuillet import i18n
-from feuillet.markup import Found, Renderer, explicit_ids, reserved_note_ids
+from feuillet.markup import Found, Renderer, explicit_ids, plain_text, reserved_note_ids
 from feuillet.model import Article, Block, Figure, ItemList, Page, Prose, Quote, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
@@ -96,10 +97,11 @@ class NoteView:
 
 @dataclass(frozen=True)
 class SectionView:
-    title: Text | None
+    title: Text | None  # plain text: the Sommaire, the permalink's label
     id: str | None  # the untitled opening section has no heading to point at
     blocks: tuple[BlockView, ...]
     aliases: tuple[str, ...] = ()  # old anchors that lead here (``anchor_aliases``)
+    heading: Markup | None = None  # the title's inline Markdown rendered: the section's <h2>
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ class ArticleView:
     model: Article
     outline: Outline | None = None
     notes: tuple[NoteView, ...] = ()  # the footnotes, shown once after the last section
+    language: str | None = None  # the ``lang`` of its text, when not the site's language
+    drop_cap: bool = False  # the opening paragraph is long enough for a lettrine (DROP_CAP_MIN)
 
 
 @dataclass(frozen=True)
@@ -278,6 +282,43 @@ def quote_marks(language: str) -> tuple[str, str]:
     return ("«\u00a0", "\u00a0»") if language.lower().startswith("fr") else ("“", "”")
 
 
+# A two-line lettrine needs a paragraph of well over two lines: 180 characters are more than three
+# lines of the 57ch measure and four on a phone, so the letter never hangs below a short paragraph.
+DROP_CAP_MIN = 180
+# A description made from the text: the length search engines show.
+DESCRIPTION_LIMIT = 160
+_FIRST_PARAGRAPH_RE = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+# Python-Markdown's footnote references (``<sup id="fnref:1">…</sup>``): no words of the text.
+_NOTE_REF_RE = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.DOTALL)
+
+
+def _paragraph_text(html: str) -> str | None:
+    """The plain text of the first paragraph of a block's HTML, or None when it has none."""
+    match = _FIRST_PARAGRAPH_RE.search(html)
+    return plain_text(_NOTE_REF_RE.sub("", match.group(1))) if match else None
+
+
+def _opening_text(sections: Sequence[SectionView]) -> str:
+    """The plain text of the article's first paragraph of prose (empty when there is none)."""
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, ProseView):
+                found = _paragraph_text(block.html)
+                if found:
+                    return found
+    return ""
+
+
+def _drop_cap(sections: Sequence[SectionView]) -> bool:
+    """Whether the text opens with a paragraph long enough for the lettrine the stylesheet sets
+    on the first section's first paragraph."""
+    if not sections or not sections[0].blocks or not isinstance(sections[0].blocks[0], ProseView):
+        return False
+    html = sections[0].blocks[0].html
+    opening = _paragraph_text(html) if html.startswith("<p>") else None
+    return opening is not None and len(opening) >= DROP_CAP_MIN
+
+
 def _block_view(block: Block, renderer: Renderer, typography: bool, language: str = "fr") -> BlockView:
     if isinstance(block, Prose):
         return ProseView(Markup(renderer.block(block.markdown)))
@@ -335,7 +376,21 @@ def _block_words(block: Block) -> str:
 
 
 def typography_of(item: Article | Page, config: SiteConfig) -> bool:
+    """French typography, unless the article or page turns it off or is in another language."""
+    if isinstance(item, Article) and item.language and not is_french(item.language):
+        return False  # its own language's rules: none of the French spacing
     return config.typography if item.typography is None else item.typography
+
+
+def is_french(language: str) -> bool:
+    return language.split("-")[0].lower() == "fr"
+
+
+def content_language(article: Article, config: SiteConfig) -> str | None:
+    """The ``lang`` of an article's text when it is not the site's language (else None)."""
+    if article.language is None or article.language.lower() == config.language.lower():
+        return None
+    return article.language
 
 
 def article_view(article: Article, config: SiteConfig, renderer: Renderer,
@@ -365,10 +420,17 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
     links: list[Link] = []
     ids: set[str] = set()
     for section in article.sections:
+        # A title is inline Markdown: rendered in its heading, plain text everywhere else.
+        plain = renderer.plain(section.title) if section.title else None
+        title = text(plain, typography) if plain is not None else None
+        heading = Markup(renderer.inline(section.title)) if section.title else None
+        found = renderer.take_found()
+        ids.update(found.ids)
+        links += _links(found, section.title or "", section.line)
         if section.anchor:
             section_id: str | None = renderer.anchors.claim(section.anchor, explicit=True)
         else:
-            section_id = renderer.anchors.claim(slugify(section.title)) if section.title else None
+            section_id = renderer.anchors.claim(slugify(plain)) if plain is not None else None
         if section_id:
             ids.add(section_id)
         blocks: list[BlockView] = []
@@ -378,7 +440,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
                 view = _figure_view(block, renderer, typography, pictures.get(block.image), figures > 0)
                 figures += 1
             else:
-                view = _block_view(block, renderer, typography, config.language)
+                view = _block_view(block, renderer, typography, article.language or config.language)
             if not isinstance(view, ProseView) or view.html.strip():  # not only note definitions
                 blocks.append(view)
             found = renderer.take_found()
@@ -390,11 +452,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
             ids.discard(section_id or "")
             continue
         sections.append(
-            SectionView(
-                title=text(section.title, typography) if section.title else None,
-                id=section_id,
-                blocks=tuple(blocks),
-            )
+            SectionView(title=title, id=section_id, blocks=tuple(blocks), heading=heading)
         )
     standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
     found = renderer.take_found()
@@ -414,8 +472,10 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
     )
     if article.description:
         description = _plain_text(article.description, renderer)
+    elif standfirst:
+        description = standfirst.striptags()
     else:
-        description = standfirst.striptags() if standfirst else ""
+        description = truncate(_opening_text(sections), DESCRIPTION_LIMIT)
     return ArticleView(
         slug=article.slug,
         path=article.slug + "/",
@@ -432,6 +492,8 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
         model=article,
         outline=Outline(article.source, article.slug + "/", frozenset(ids), tuple(links)),
         notes=notes,
+        language=content_language(article, config),
+        drop_cap=_drop_cap(sections),
     )
 
 

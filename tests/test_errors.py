@@ -124,9 +124,14 @@ CASES = {
         {"content/articles/b.md": "---\ntitle: B\ndate: 2024-06-20\n---\nIntro.\n\n## Vide\n\n## Pleine\n\nTexte.\n"},
         ["content/articles/b.md:7: body: empty section 'Vide': add prose, a quote or a list"],
     ),
-    "markdown article with a level-1 heading": (
-        {"content/articles/b.md": "---\ntitle: B\ndate: 2024-06-20\n---\n# Titre\n\nTexte.\n"},
-        ["content/articles/b.md:5: body: a level-1 heading in the body: the title comes from 'title'"],
+    "markdown article with an empty level-1 section heading": (
+        {"content/articles/b.md": "---\ntitle: B\ndate: 2024-06-20\n---\n# Un\n\nTexte.\n\n#\n\nSuite.\n"},
+        ["content/articles/b.md:9: body: a section heading has no text"],
+    ),
+    "article language that is not a language tag": (
+        {"content/articles/b.md": "---\ntitle: B\ndate: 2024-06-20\nlanguage: english\n---\nTexte.\n"},
+        ["content/articles/b.md:4: language: 'english' is not a language tag: use a BCP 47 tag such as "
+         "fr, en or pt-BR"],
     ),
     "front matter error on its file line": (
         {"content/articles/b.md": "---\ntitle: B\ndate: demain\n---\nTexte.\n"},
