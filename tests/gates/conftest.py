@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from linkcheck import html_pages, page_url_path
+from newsroom import make_newsroom
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO_ROOT / "node_modules"
@@ -98,14 +99,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 # --------------------------------------------------------------------------- build
-def _build(tmp_path_factory: pytest.TempPathFactory, name: str, extra: list[str]) -> Path:
-    override = os.environ.get("FEUILLET_GATES_SITE_PREFIXED" if extra else "FEUILLET_GATES_SITE", "")
+def _build(
+    tmp_path_factory: pytest.TempPathFactory, name: str, extra: list[str], root: Path | None = None
+) -> Path:
+    override = "" if root else os.environ.get("FEUILLET_GATES_SITE_PREFIXED" if extra else "FEUILLET_GATES_SITE", "")
     if override:
         return Path(override).resolve()
     if not (REPO_ROOT / "build.py").is_file():
         missing("build.py")
     out = tmp_path_factory.mktemp(name) / "site"
-    cmd = [sys.executable, "build.py", "--output", str(out), *extra]
+    project = ["--root", str(root)] if root else []
+    cmd = [sys.executable, "build.py", *project, "build", "--output", str(out), *extra]
     started = time.monotonic()
     proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600, check=False)
     if proc.returncode != 0:
@@ -130,6 +134,22 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built_site_prefixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built for the preview sub-path /pr-12/."""
     return _build(tmp_path_factory, "site-pr12", ["--base-path", PREFIX])
+
+
+@pytest.fixture(scope="session")
+def newsroom_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 52-article project of newsroom.py (subjects, authors, every block, corrections)."""
+    return make_newsroom(tmp_path_factory.mktemp("newsroom") / "project")
+
+
+@pytest.fixture(scope="session")
+def newsroom_site(tmp_path_factory: pytest.TempPathFactory, newsroom_project: Path) -> Path:
+    return _build(tmp_path_factory, "newsroom-site", [], newsroom_project)
+
+
+@pytest.fixture(scope="session")
+def newsroom_site_prefixed(tmp_path_factory: pytest.TempPathFactory, newsroom_project: Path) -> Path:
+    return _build(tmp_path_factory, "newsroom-site-pr12", ["--base-path", PREFIX], newsroom_project)
 
 
 class _ArticleSniffer(html.parser.HTMLParser):
@@ -327,6 +347,11 @@ def serve() -> Iterator[Callable[[Path, str], SiteServer]]:
 @pytest.fixture(scope="session")
 def site_server(serve: Callable[[Path, str], SiteServer], built_site: Path) -> SiteServer:
     return serve(built_site, "/")
+
+
+@pytest.fixture(scope="session")
+def newsroom_server(serve: Callable[[Path, str], SiteServer], newsroom_site: Path) -> SiteServer:
+    return serve(newsroom_site, "/")
 
 
 @pytest.fixture(scope="session")

@@ -41,3 +41,11 @@ def test_links_root_build(built_site: Path, gate_note: Callable[[str, str], None
 
 def test_links_prefixed_build(built_site_prefixed: Path, gate_note: Callable[[str, str], None]) -> None:
     _check(built_site_prefixed, PREFIX, gate_note)
+
+
+def test_links_newsroom(newsroom_site: Path, gate_note: Callable[[str, str], None]) -> None:
+    _check(newsroom_site, "/", gate_note)
+
+
+def test_links_newsroom_prefixed(newsroom_site_prefixed: Path, gate_note: Callable[[str, str], None]) -> None:
+    _check(newsroom_site_prefixed, PREFIX, gate_note)

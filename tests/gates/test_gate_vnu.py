@@ -1,6 +1,7 @@
 """Gate 1: the Nu Html Checker (vnu.jar) finds no error in any page of the site.
 
-Every HTML file of both builds (``/`` and ``/pr-12/``) goes through ONE java
+Every HTML file of both builds (``/`` and ``/pr-12/``) of the site and of the 52-article
+newsroom test site (newsroom.py) goes through ONE java
 invocation (the JVM start costs seconds). A known-bad canary page rides along to
 prove the checker really ran and reports errors.
 """
@@ -65,11 +66,18 @@ def vnu_run(
     vnu_command: list[str],
     built_site: Path,
     built_site_prefixed: Path,
+    newsroom_site: Path,
+    newsroom_site_prefixed: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> VnuRun:
     canary = tmp_path_factory.mktemp("vnu-canary") / "canary.html"
     canary.write_text(CANARY, encoding="utf-8")
-    roots = {built_site.resolve(): "/", built_site_prefixed.resolve(): "/pr-12/"}
+    roots = {
+        built_site.resolve(): "/",
+        built_site_prefixed.resolve(): "/pr-12/",
+        newsroom_site.resolve(): "[newsroom] /",
+        newsroom_site_prefixed.resolve(): "[newsroom] /pr-12/",
+    }
     files = [str(root / rel) for root in roots for rel in html_pages(root)]
     cmd = [*vnu_command, "--format", "json", "--stdout", "--exit-zero-always", str(canary), *files]
     started = time.monotonic()
@@ -96,7 +104,7 @@ def test_vnu_no_errors(vnu_run: VnuRun, gate_note: Callable[[str, str], None]) -
     checked = sum(len(html_pages(r)) for r in vnu_run.roots)
     gate_note(
         "Nu Html Checker",
-        f"{checked} pages (both builds), one JVM run, {vnu_run.seconds:.1f}s: {len(errors)} errors",
+        f"{checked} pages (site and newsroom, both builds), one JVM run, {vnu_run.seconds:.1f}s: {len(errors)} errors",
     )
     if errors:
         pytest.fail(
