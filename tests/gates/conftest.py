@@ -102,7 +102,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def _build(
     tmp_path_factory: pytest.TempPathFactory, name: str, extra: list[str], root: Path | None = None
 ) -> Path:
-    override = "" if root else os.environ.get("FEUILLET_GATES_SITE_PREFIXED" if extra else "FEUILLET_GATES_SITE", "")
+    override = (
+        "" if root else os.environ.get("FEUILLET_GATES_SITE_PREFIXED" if extra else "FEUILLET_GATES_SITE", "")
+    )
     if override:
         return Path(override).resolve()
     if not (REPO_ROOT / "build.py").is_file():

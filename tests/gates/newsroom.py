@@ -56,7 +56,14 @@ def _body(n: int) -> str:
         blocks.append("::: essentiel\n- Un trafic en hausse de 4 %.\n- Des quais rouverts au public.\n:::")
     body = [*blocks, "# Le contexte", "", para[0], "", para[1], ""]
     if n % 4 == 1:
-        body += ["::: chiffre 11 000 tonnes", "Débarquées à la criée en 2023.", "", "Source : la criée", ":::", ""]
+        body += [
+            "::: chiffre 11 000 tonnes",
+            "Débarquées à la criée en 2023.",
+            "",
+            "Source : la criée",
+            ":::",
+            "",
+        ]
     if n % 4 == 2:
         body += ["::: encadre Ce que dit la loi", "Le domaine public maritime est inaliénable.", ":::", ""]
     body += ["# Les enjeux", "", para[2], "", "- un premier point ;", "- un second point.", ""]
@@ -76,7 +83,7 @@ def _front_matter(n: int) -> str:
     month = 1 + (n * 5) // 28
     subjects = sorted({SUBJECTS[n % len(SUBJECTS)], SUBJECTS[(n * 3 + 1) % len(SUBJECTS)]})
     lines = [
-        f"title: \"Dossier n° {n} : le littoral face à ses choix\"",
+        f'title: "Dossier n° {n} : le littoral face à ses choix"',
         f"date: 2024-{month:02d}-{day:02d}" + (" 10:00" if n % 2 else ""),
         f"kicker: {RUBRIQUES[n % len(RUBRIQUES)]}",
         "tags: [" + ", ".join(subjects) + "]",
@@ -95,7 +102,11 @@ def _front_matter(n: int) -> str:
             "    text: Une version précédente donnait un trafic en baisse ; il est en hausse.",
         ]
     if n % 10 == 7:
-        lines += ["updates:", f"  - date: 2024-{month:02d}-{day:02d} 19:30", "    text: Ajout de la réaction du maire."]
+        lines += [
+            "updates:",
+            f"  - date: 2024-{month:02d}-{day:02d} 19:30",
+            "    text: Ajout de la réaction du maire.",
+        ]
     return "\n".join(lines)
 
 

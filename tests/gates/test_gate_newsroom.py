@@ -30,7 +30,14 @@ def page_type(rel: str) -> str:
     parts = rel.split("/")[:-1]
     if not parts:
         return "index" if rel == "index.html" else rel
-    if len(parts) == 1 and parts[0] not in {"sujets", "rubriques", "auteurs", "corrections", "recherche", "page"}:
+    if len(parts) == 1 and parts[0] not in {
+        "sujets",
+        "rubriques",
+        "auteurs",
+        "corrections",
+        "recherche",
+        "page",
+    }:
         return "article" if parts[0].startswith(("article-", "rade-")) else f"page:{parts[0]}"
     kind = parts[0] + ("/*" if len(parts) > 1 else "") + ("/page" if "page" in parts[1:] else "")
     return kind
@@ -48,7 +55,7 @@ def sample(root: Path) -> list[str]:
 
 def test_the_newsroom_site_has_what_the_gates_check(newsroom_site: Path) -> None:
     text = {rel: (newsroom_site / rel).read_text("utf-8") for rel in html_pages(newsroom_site)}
-    assert sum('data-feuillet-article' in t for t in text.values()) >= 50
+    assert sum("data-feuillet-article" in t for t in text.values()) >= 50
     kinds = {page_type(rel) for rel in text}
     for listing in ("sujets", "sujets/*", "rubriques/*", "auteurs/*", "corrections", "page"):
         assert listing in kinds, sorted(kinds)
