@@ -16,8 +16,16 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feuillet.body import (BOX_MESSAGES, box_markdown, container_issue, containers, merge_prose,
-                           split_blocks, split_credit, split_sections)
+from feuillet.body import (
+    BOX_MESSAGES,
+    box_markdown,
+    container_issue,
+    containers,
+    merge_prose,
+    split_blocks,
+    split_credit,
+    split_sections,
+)
 from feuillet.errors import Problems, SourceError, message, template
 from feuillet.fields import ALIAS_PATTERN, Field, Reader, items, object_schema
 from feuillet.files import bundle_folder, is_markdown, linked_source
@@ -171,7 +179,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         if not _bounded(data, None, 0, reader):
             return None
         mapping = reader.mapping(data, ARTICLE_FIELDS)
-        sections = _sections_from_yaml(mapping, reader) if mapping is not None else []
+        cards: tuple[tuple[str, int], ...] = ()
+        sections, cards = _sections_from_yaml(mapping, reader) if mapping is not None else ([], ())
     if mapping is None:
         return None
     metadata = {field.name: reader.value(mapping, field) for field in METADATA_FIELDS}
@@ -179,7 +188,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
     if len(problems.items) > before or metadata["title"] is None or metadata["date"] is None:
         return None
     body_key = "body" if path.endswith(".md") else "sections"
-    cards = _check_boxes(sections, body_key, reader)
+    if is_markdown(path):
+        cards = _check_boxes([block for section in sections for block in section.blocks], body_key, reader)
     _warn_article(metadata, mapping, sections, body_key, reader)
     aliases, alias_lines = _aliases(metadata["aliases"] or (), mapping, slug, reader)
     anchor_lines = _key_lines(mapping, "anchor_aliases", len(metadata["anchor_aliases"] or ()))
@@ -340,15 +350,17 @@ def _slug_from_path(path: str, reader: Reader) -> str:
     return stem
 
 
-def _sections_from_yaml(mapping: YMap, reader: Reader) -> list[Section]:
+def _sections_from_yaml(mapping: YMap, reader: Reader) -> tuple[list[Section], tuple[tuple[str, int], ...]]:
+    """The sections, and the slugs (with their lines) that « Lire aussi » blocks name."""
     raw = mapping.get("sections")
     if "sections" not in mapping:
-        return []
+        return [], ()
     line = mapping.key_lines["sections"]
     if not isinstance(raw, list) or not raw:
         reader.error(line, "sections", message("expected a list of sections, each with a title and blocks"))
-        return []
+        return [], ()
     sections = []
+    cards: list[tuple[str, int]] = []
     for index, (item_line, item) in enumerate(items(raw)):
         key = f"sections[{index + 1}]"
         data = reader.mapping(item, SECTION_FIELDS, key, item_line)
@@ -358,13 +370,13 @@ def _sections_from_yaml(mapping: YMap, reader: Reader) -> list[Section]:
         anchor = reader.value(data, SECTION_FIELDS[1], key)
         if title is None and index > 0 and "title" not in data:
             reader.error(data.line, f"{key}.title", message("only the first section may have no title"))
-        blocks = _blocks_from_yaml(data, key, reader)
+        blocks = _blocks_from_yaml(data, key, reader, cards)
         if blocks:
             sections.append(Section(title, tuple(blocks), anchor, data.line))
-    return sections
+    return sections, tuple(cards)
 
 
-def _blocks_from_yaml(data: YMap, key: str, reader: Reader) -> list[Block]:
+def _blocks_from_yaml(data: YMap, key: str, reader: Reader, cards: list[tuple[str, int]]) -> list[Block]:
     if "blocks" not in data:
         return []
     raw = data["blocks"]
@@ -385,6 +397,7 @@ def _blocks_from_yaml(data: YMap, key: str, reader: Reader) -> list[Block]:
             block = _structured_block(item, item_line, block_key, reader)
             if block is not None:
                 blocks.append(block)
+    cards.extend(_check_boxes(blocks, "sections", reader))
     return merge_prose(blocks)
 
 
@@ -469,19 +482,19 @@ def _box_block(kind: str, item: YMap, line: int, key: str, reader: Reader) -> Bl
     return Prose(box_markdown(kind, argument, body), data.line)
 
 
-def _check_boxes(sections: Sequence[Section], key: str, reader: Reader) -> tuple[tuple[str, int], ...]:
-    """Report what is wrong with the editorial blocks of the prose; the slugs of « Lire aussi »."""
+def _check_boxes(blocks: Sequence[Block], key: str, reader: Reader) -> tuple[tuple[str, int], ...]:
+    """Report what is wrong with the editorial blocks of the prose (before prose blocks are
+    merged, whose lines are then no longer the file's); the slugs « Lire aussi » names."""
     cards: list[tuple[str, int]] = []
-    for section in sections:
-        for block in section.blocks:
-            if not isinstance(block, Prose):
-                continue
-            for container in containers(block.markdown, block.line):
-                issue = container_issue(container)
-                if issue is not None:
-                    reader.error(container.line, key, issue)
-                elif container.kind == "lire-aussi":
-                    cards.append((container.argument.strip(), container.line))
+    for block in blocks:
+        if not isinstance(block, Prose):
+            continue
+        for container in containers(block.markdown, block.line):
+            issue = container_issue(container)
+            if issue is not None:
+                reader.error(container.line, key, issue)
+            elif container.kind == "lire-aussi":
+                cards.append((container.argument.strip(), container.line))
     return tuple(cards)
 
 

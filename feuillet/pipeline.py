@@ -32,7 +32,14 @@ from feuillet import compare, files, images, publish, related, social, stamp, ur
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_settings
-from feuillet.content import Publication, check_cards, check_unique_slugs, load_article, load_page, publication
+from feuillet.content import (
+    Publication,
+    check_cards,
+    check_unique_slugs,
+    load_article,
+    load_page,
+    publication,
+)
 from feuillet.errors import BuildFailed, Message, Problems, SourceError, as_errors, message, template
 from feuillet.links import check_links, site_target
 from feuillet.model import Article, BinaryFile, CardTarget, Figure, Kept, Page, Site, SiteConfig, TextFile
