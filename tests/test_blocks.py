@@ -253,3 +253,11 @@ def test_the_schema_knows_each_typed_block() -> None:
     assert {"essentiel", "encadre", "chiffre", "note", "lire-aussi"} <= kinds
 
 
+
+
+def test_two_blocks_of_a_kind_get_their_own_label_ids(tmp_path: Path) -> None:
+    body = BLOCKS["note"][1] + "\nUn texte.\n\n" + BLOCKS["note"][1]
+    page = soup(built(tmp_path, "site", {"content/articles/m.md": md_article(body)}) / "m/index.html")
+    first, second = page.select("main aside.box-note")
+    assert (first["aria-labelledby"], second["aria-labelledby"]) == ("bloc-note", "bloc-note-2")
+    assert all(page.find_all(id=aside["aria-labelledby"]) == [aside.p] for aside in (first, second))
