@@ -13,8 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from feuillet.errors import message
-from feuillet.model import Block, Figure, ItemList, Prose, Quote
+from feuillet.errors import Message, message, template
+from feuillet.model import BOX_KINDS, Block, Figure, ItemList, Prose, Quote
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ITEM_RE = re.compile(r"^([-*+]|(\d{1,9})[.)])[ \t]+(\S.*)$")
@@ -203,6 +203,15 @@ def split_blocks(text: str, first_line: int) -> list[Block]:
     while index < len(lines):
         number, visible = numbered[index]
         line = lines[index]
+        if visible is not None and after_blank and BOX_OPEN_RE.match(visible):
+            # An editorial block stays whole in the prose: Markdown renders it (feuillet.markup).
+            end = _container_end(numbered, index)
+            if not prose:
+                prose_line = number
+            prose.extend(lines[index:end])
+            index = end
+            after_blank = True
+            continue
         if visible is not None and after_blank and visible.startswith(">"):
             end = _quote_end(lines, numbered, index)
             quote = _attributed_quote(lines[index:end], number)
@@ -238,6 +247,22 @@ def split_blocks(text: str, first_line: int) -> list[Block]:
         index += 1
     flush()
     return merge_prose(blocks)
+
+
+def _container_end(numbered: list[tuple[int, str | None]], start: int) -> int:
+    """The index after the ``:::`` that closes the container opened at ``start`` (or the end)."""
+    depth = 0
+    for index in range(start, len(numbered)):
+        visible = numbered[index][1]
+        if visible is None:
+            continue
+        if BOX_CLOSE_RE.match(visible):
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        elif BOX_OPEN_RE.match(visible):
+            depth += 1
+    return len(numbered)
 
 
 def split_credit(caption: str | None) -> tuple[str | None, str | None]:
@@ -389,3 +414,89 @@ def merge_prose(blocks: list[Block]) -> list[Block]:
         else:
             merged.append(block)
     return merged
+
+
+# --- Editorial blocks: « ::: essentiel » … « ::: » containers --------------------------------
+
+BOX_OPEN_RE = re.compile(r"^:::[ \t]*([^\s:]\S*)(?:[ \t]+(.*?))?[ \t]*$")
+BOX_CLOSE_RE = re.compile(r"^:::[ \t]*$")
+# A key figure's opening line: the number (digits, group spaces, a decimal mark), then its unit.
+_FIGURE_RE = re.compile(r"^([+\-−]?\d(?:[\d \u00a0\u202f.,]*\d)?)[ \t\u00a0\u202f]*(.*)$")
+
+BOX_MESSAGES = {
+    "kind": template("unknown block kind '{kind}': expected one of {kinds}"),
+    "unclosed": template("the block '{kind}' is not closed: end it with a line ':::'"),
+    "list": template("the block 'essentiel' has no list item: write its key points as a list (- un point)"),
+    "title": template("the block 'encadre' has no title: write it after the kind (::: encadre Le titre)"),
+    "number": template("the block 'chiffre' has no number: write it after the kind, with its unit "
+              "(::: chiffre 11 000 soldats)"),
+    "slug": template("the block 'lire-aussi' names no article: write the article's slug after the kind "
+            "(::: lire-aussi autre-article)"),
+    "unknown_slug": template("the block 'lire-aussi' names '{slug}', which is no article of the site"),
+    "own_slug": template("the block 'lire-aussi' names the article itself"),
+}
+
+
+@dataclass(frozen=True)
+class Container:
+    """A ``::: kind argument`` … ``:::`` container of a Markdown text, as written."""
+
+    kind: str
+    argument: str
+    body: str
+    line: int
+    closed: bool
+
+
+def key_figure(argument: str) -> tuple[str, str] | None:
+    """``11 000 soldats`` → (``11 000``, ``soldats``); None when it opens with no number."""
+    match = _FIGURE_RE.match(argument.strip())
+    return (match.group(1), match.group(2).strip()) if match else None
+
+
+def containers(text: str, first_line: int) -> list[Container]:
+    """Every container of ``text`` (nested ones too, never inside fenced code), in order."""
+    if ":::" not in text:
+        return []
+    lines = text.split("\n")
+    found: list[Container] = []
+    stack: list[tuple[str, str, int, int]] = []  # kind, argument, line, index of its first line
+    for index, (number, visible) in enumerate(_outside_fences(lines, first_line)):
+        if visible is None:
+            continue
+        if BOX_CLOSE_RE.match(visible):
+            if stack:
+                kind, argument, line, start = stack.pop()
+                found.append(Container(kind, argument, "\n".join(lines[start:index]), line, True))
+            continue
+        opening = BOX_OPEN_RE.match(visible)
+        if opening:
+            stack.append((opening.group(1), opening.group(2) or "", number, index + 1))
+    found += [Container(kind, argument, "\n".join(lines[start:]), line, False)
+              for kind, argument, line, start in stack]
+    return sorted(found, key=lambda container: container.line)
+
+
+def container_issue(container: Container) -> Message | None:
+    """What is wrong with a container as written (its slug is checked against the site later)."""
+    kind, argument = container.kind, container.argument.strip()
+    if kind not in BOX_KINDS:
+        return message(BOX_MESSAGES["kind"], kind=kind, kinds=", ".join(BOX_KINDS))
+    if not container.closed:
+        return message(BOX_MESSAGES["unclosed"], kind=kind)
+    if kind == "essentiel" and not any(_ITEM_RE.match(line.strip())
+                                       for line in container.body.split("\n")):
+        return message(BOX_MESSAGES["list"])
+    if kind == "encadre" and not argument:
+        return message(BOX_MESSAGES["title"])
+    if kind == "chiffre" and key_figure(argument) is None:
+        return message(BOX_MESSAGES["number"])
+    if kind == "lire-aussi" and not argument:
+        return message(BOX_MESSAGES["slug"])
+    return None
+
+
+def box_markdown(kind: str, argument: str, body: str) -> str:
+    """The container a typed block of form 1 is: the same text a Markdown article would hold."""
+    opening = f"::: {kind} {argument}".rstrip() if argument else f"::: {kind}"
+    return "\n".join(filter(None, (opening, _normalise(body) if body.strip() else "", ":::")))

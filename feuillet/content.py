@@ -16,7 +16,16 @@ from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from feuillet.body import merge_prose, split_blocks, split_credit, split_sections
+from feuillet.body import (
+    BOX_MESSAGES,
+    box_markdown,
+    container_issue,
+    containers,
+    merge_prose,
+    split_blocks,
+    split_credit,
+    split_sections,
+)
 from feuillet.errors import Problems, SourceError, message, template
 from feuillet.fields import ALIAS_PATTERN, Field, Reader, items, object_schema
 from feuillet.files import bundle_folder, is_markdown, linked_source
@@ -80,6 +89,33 @@ FIGURE_FIELDS: tuple[Field, ...] = (
           "end it after an em dash: « Le port — Photo : AFP »."),
     Field("credit", "text", "Who made the image, such as « Photo : AFP »."),
 )
+# Editorial blocks (form 1): each is the ``::: kind`` container of form 2 (``body.box_markdown``).
+BOX_FIELDS: dict[str, tuple[Field, ...]] = {
+    "essentiel": (
+        Field("kind", "text", "essentiel: « L'essentiel », the key points.", True),
+        Field("items", "texts", "The key points, each inline Markdown.", True),
+    ),
+    "encadre": (
+        Field("kind", "text", "encadre: a boxed aside with its own title.", True),
+        Field("title", "text", "The aside's title.", True),
+        Field("text", "markdown", "The aside's text.", True),
+    ),
+    "chiffre": (
+        Field("kind", "text", "chiffre: « Chiffre clé », a key figure.", True),
+        Field("value", "text", "The number, such as 11 000.", True),
+        Field("unit", "text", "What it counts, such as soldats."),
+        Field("text", "markdown", "The caption under the number.", True),
+        Field("source", "text", "Where the figure comes from."),
+    ),
+    "note": (
+        Field("kind", "text", "note: « Note de la rédaction », the editor's note.", True),
+        Field("text", "markdown", "The note's text.", True),
+    ),
+    "lire-aussi": (
+        Field("kind", "text", "lire-aussi: « Lire aussi », a link to another article.", True),
+        Field("slug", "slug", "The slug of the article to read.", True),
+    ),
+}
 PAGE_FIELDS: tuple[Field, ...] = (
     Field("title", "text", "Title of the page.", True),
     Field("description", "text", "Summary for search engines."),
@@ -143,7 +179,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         if not _bounded(data, None, 0, reader):
             return None
         mapping = reader.mapping(data, ARTICLE_FIELDS)
-        sections = _sections_from_yaml(mapping, reader) if mapping is not None else []
+        cards: tuple[tuple[str, int], ...] = ()
+        sections, cards = _sections_from_yaml(mapping, reader) if mapping is not None else ([], ())
     if mapping is None:
         return None
     metadata = {field.name: reader.value(mapping, field) for field in METADATA_FIELDS}
@@ -151,6 +188,8 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
     if len(problems.items) > before or metadata["title"] is None or metadata["date"] is None:
         return None
     body_key = "body" if path.endswith(".md") else "sections"
+    if is_markdown(path):
+        cards = _check_boxes([block for section in sections for block in section.blocks], body_key, reader)
     _warn_article(metadata, mapping, sections, body_key, reader)
     aliases, alias_lines = _aliases(metadata["aliases"] or (), mapping, slug, reader)
     anchor_lines = _key_lines(mapping, "anchor_aliases", len(metadata["anchor_aliases"] or ()))
@@ -179,6 +218,7 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         anchor_alias_lines=anchor_lines,
         root_relative=_root_relative(metadata["standfirst"], sections),
         links_to=_links_to(path, metadata["standfirst"], sections),
+        cards=cards,
     )
 
 
@@ -310,15 +350,17 @@ def _slug_from_path(path: str, reader: Reader) -> str:
     return stem
 
 
-def _sections_from_yaml(mapping: YMap, reader: Reader) -> list[Section]:
+def _sections_from_yaml(mapping: YMap, reader: Reader) -> tuple[list[Section], tuple[tuple[str, int], ...]]:
+    """The sections, and the slugs (with their lines) that « Lire aussi » blocks name."""
     raw = mapping.get("sections")
     if "sections" not in mapping:
-        return []
+        return [], ()
     line = mapping.key_lines["sections"]
     if not isinstance(raw, list) or not raw:
         reader.error(line, "sections", message("expected a list of sections, each with a title and blocks"))
-        return []
+        return [], ()
     sections = []
+    cards: list[tuple[str, int]] = []
     for index, (item_line, item) in enumerate(items(raw)):
         key = f"sections[{index + 1}]"
         data = reader.mapping(item, SECTION_FIELDS, key, item_line)
@@ -328,13 +370,13 @@ def _sections_from_yaml(mapping: YMap, reader: Reader) -> list[Section]:
         anchor = reader.value(data, SECTION_FIELDS[1], key)
         if title is None and index > 0 and "title" not in data:
             reader.error(data.line, f"{key}.title", message("only the first section may have no title"))
-        blocks = _blocks_from_yaml(data, key, reader)
+        blocks = _blocks_from_yaml(data, key, reader, cards)
         if blocks:
             sections.append(Section(title, tuple(blocks), anchor, data.line))
-    return sections
+    return sections, tuple(cards)
 
 
-def _blocks_from_yaml(data: YMap, key: str, reader: Reader) -> list[Block]:
+def _blocks_from_yaml(data: YMap, key: str, reader: Reader, cards: list[tuple[str, int]]) -> list[Block]:
     if "blocks" not in data:
         return []
     raw = data["blocks"]
@@ -355,6 +397,7 @@ def _blocks_from_yaml(data: YMap, key: str, reader: Reader) -> list[Block]:
             block = _structured_block(item, item_line, block_key, reader)
             if block is not None:
                 blocks.append(block)
+    cards.extend(_check_boxes(blocks, "sections", reader))
     return merge_prose(blocks)
 
 
@@ -381,6 +424,8 @@ def _structured_block(item: Any, line: int, key: str, reader: Reader) -> Block |
                                         "or an image (image, alt, caption)"))
         return None
     kind = item.get("kind")
+    if isinstance(kind, str) and kind in BOX_FIELDS:
+        return _box_block(kind, item, line, key, reader)
     if kind is None:
         kind = ("list" if "items" in item else "quote" if "text" in item
                 else "image" if "image" in item else None)
@@ -411,6 +456,61 @@ def _structured_block(item: Any, line: int, key: str, reader: Reader) -> Block |
         return None
     return Quote(values["text"], values["author"], values["role"], values["source"],
                  values["url"], data.line)
+
+
+def _box_block(kind: str, item: YMap, line: int, key: str, reader: Reader) -> Block | None:
+    """A typed editorial block: the prose of the container it stands for."""
+    fields = BOX_FIELDS[kind]
+    data = reader.mapping(item, fields, key, line)
+    if data is None:
+        return None
+    values = {field.name: reader.value(data, field, key) for field in fields}
+    if any(values[field.name] is None for field in fields if field.required):
+        return None
+    if kind == "essentiel":
+        argument, body = "", "\n".join(f"- {item}" for item in values["items"])
+    elif kind == "encadre":
+        argument, body = values["title"], values["text"]
+    elif kind == "chiffre":
+        argument = " ".join(filter(None, (str(values["value"]), values["unit"])))
+        source = f"\n\nSource : {values['source']}" if values["source"] else ""
+        body = values["text"].strip() + source
+    elif kind == "note":
+        argument, body = "", values["text"]
+    else:
+        argument, body = values["slug"], ""
+    return Prose(box_markdown(kind, argument, body), data.line)
+
+
+def _check_boxes(blocks: Sequence[Block], key: str, reader: Reader) -> tuple[tuple[str, int], ...]:
+    """Report what is wrong with the editorial blocks of the prose (before prose blocks are
+    merged, whose lines are then no longer the file's); the slugs « Lire aussi » names."""
+    cards: list[tuple[str, int]] = []
+    for block in blocks:
+        if not isinstance(block, Prose):
+            continue
+        for container in containers(block.markdown, block.line):
+            issue = container_issue(container)
+            if issue is not None:
+                reader.error(container.line, key, issue)
+            elif container.kind == "lire-aussi":
+                cards.append((container.argument.strip(), container.line))
+    return tuple(cards)
+
+
+def check_cards(articles: Sequence[Article]) -> list[SourceError]:
+    """A « Lire aussi » block names another article of the site, by its slug."""
+    slugs = {article.slug for article in articles}
+    errors = []
+    for article in articles:
+        key = "body" if is_markdown(article.source) else "sections"
+        for slug, line in article.cards:
+            if slug == article.slug:
+                errors.append(SourceError(article.source, line, key, message(BOX_MESSAGES["own_slug"])))
+            elif slug not in slugs:
+                errors.append(SourceError(article.source, line, key,
+                                          message(BOX_MESSAGES["unknown_slug"], slug=slug)))
+    return errors
 
 
 def _sections_from_body(raw_sections: Sequence[Any], reader: Reader) -> list[Section]:
@@ -534,6 +634,7 @@ def article_schema(front_matter_only: bool = False) -> dict[str, Any]:
             object_schema(QUOTE_FIELDS),
             object_schema(LIST_FIELDS),
             object_schema(FIGURE_FIELDS),
+            *(_box_schema(kind, fields) for kind, fields in BOX_FIELDS.items()),
         ]
     }
     section = object_schema(
@@ -543,3 +644,10 @@ def article_schema(front_matter_only: bool = False) -> dict[str, Any]:
     schema = object_schema(fields, {"sections": {"type": "array", "minItems": 1, "items": section}})
     title = "feuillet article front matter" if front_matter_only else "feuillet article"
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
+
+
+def _box_schema(kind: str, fields: tuple[Field, ...]) -> dict[str, Any]:
+    """An editorial block's schema: its ``kind`` is that one name."""
+    schema = object_schema(fields)
+    schema["properties"]["kind"] = {**schema["properties"]["kind"], "const": kind}
+    return schema

@@ -15,13 +15,16 @@ from html import escape
 from html.parser import HTMLParser
 
 import markdown
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteExtension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from feuillet.files import linked_source
+from feuillet.model import BOX_KINDS
 from feuillet.sanitise import clean
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset_runs
@@ -695,13 +698,121 @@ class _TableProcessor(Treeprocessor):
                 parent.insert(index, wrapper)
 
 
+# --- Editorial blocks: ``::: kind argument`` … ``:::`` ----------------------------------------
+
+BOXES_PRIORITY = 95  # block processor: before indented code (90), so a container's lines are ours
+_BOX_OPEN_RE = re.compile(r"^:::[ \t]*([^\s:]\S*)(?:[ \t]+(.*?))?[ \t]*$")
+_BOX_CLOSE_RE = re.compile(r"^:::[ \t]*$")
+_BOX_FIGURE_RE = re.compile(r"^([+\-−]?\d(?:[\d \u00a0\u202f.,]*\d)?)[ \t\u00a0\u202f]*(.*)$")
+_BOX_SOURCE_RE = re.compile(r"^Source[ \t\u00a0\u202f]*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BoxCard:
+    """What a « Lire aussi » block shows of the article it names."""
+
+    path: str  # its site path, ``'slug/'``
+    title: str
+    kicker: str | None
+    iso: str  # its date, for ``<time datetime>``
+    date: str  # and as a reader reads it
+
+
+@dataclass
+class Boxes:
+    """What editorial blocks need on one page: the labels (from the site's catalog) and the
+    articles its « Lire aussi » blocks name, by slug."""
+
+    labels: Mapping[str, str] = field(default_factory=dict)
+    cards: Mapping[str, BoxCard] = field(default_factory=dict)
+
+    def reset(self, cards: Mapping[str, BoxCard]) -> None:
+        self.cards = cards
+
+
+class _BoxProcessor(BlockProcessor):
+    """An editorial block: an ``<aside>`` named by its label (« L'essentiel », an encadré's
+    title…), a paragraph rather than a heading, so no heading level is skipped wherever the
+    block stands; the container's Markdown is rendered inside it as any other."""
+
+    def __init__(self, parser: markdown.blockparser.BlockParser, boxes: Boxes, anchors: Anchors,
+                 site_root: str) -> None:
+        super().__init__(parser)
+        self.boxes = boxes
+        self.anchors = anchors
+        self.site_root = site_root
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        opening = _BOX_OPEN_RE.match(block.split("\n", 1)[0])
+        return opening is not None and opening.group(1) in BOX_KINDS
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        first, *rest = blocks.pop(0).split("\n")
+        opening = _BOX_OPEN_RE.match(first)
+        assert opening is not None
+        kind, argument = opening.group(1), (opening.group(2) or "").strip()
+        lines = [*rest, *(line for block in blocks for line in ("", *block.split("\n")))]
+        depth, end = 0, len(lines)
+        for index, line in enumerate(lines):
+            if _BOX_CLOSE_RE.match(line):
+                if depth == 0:
+                    end = index
+                    break
+                depth -= 1
+            elif _BOX_OPEN_RE.match(line):
+                depth += 1
+        after = "\n".join(lines[end + 1:])
+        blocks[:] = [block for block in after.split("\n\n") if block.strip()]
+        self._box(parent, kind, argument, "\n".join(lines[:end]).strip("\n"))
+
+    def _box(self, parent: etree.Element, kind: str, argument: str, body: str) -> None:
+        label_id = self.anchors.claim(f"bloc-{kind}")
+        aside = etree.SubElement(parent, "aside", {"class": f"box box-{kind}", "aria-labelledby": label_id})
+        label = etree.SubElement(etree.SubElement(aside, "p", {"class": "box-label", "id": label_id}),
+                                 "strong")
+        label.text = argument if kind == "encadre" else self.boxes.labels.get(kind, kind)
+        source = None
+        if kind == "chiffre":
+            number = _BOX_FIGURE_RE.match(argument)
+            value, unit = (number.group(1), number.group(2)) if number else (argument, "")
+            figure = etree.SubElement(aside, "p", {"class": "box-figure"})
+            strong = etree.SubElement(figure, "strong", {"class": "box-value"})
+            strong.text = value
+            if unit:
+                strong.tail = " "
+                etree.SubElement(figure, "span", {"class": "box-unit"}).text = unit
+            paragraphs = body.split("\n\n")
+            if len(paragraphs) > 1 and _BOX_SOURCE_RE.match(paragraphs[-1].strip()):
+                body, source = "\n\n".join(paragraphs[:-1]), paragraphs[-1].strip()
+        if kind == "lire-aussi":
+            self._card(aside, argument)
+        if body.strip():
+            self.parser.parseChunk(aside, body)
+        if source is not None:
+            etree.SubElement(aside, "p", {"class": "box-source"}).text = source
+
+    def _card(self, aside: etree.Element, slug: str) -> None:
+        card = self.boxes.cards.get(slug)
+        if card is None:  # the build reports it (content.check_cards); a page's is left as text
+            etree.SubElement(aside, "p").text = slug
+            return
+        if card.kicker:
+            etree.SubElement(aside, "p", {"class": "box-kicker"}).text = AtomicString(card.kicker)
+        title = etree.SubElement(aside, "p", {"class": "box-title"})
+        link = etree.SubElement(title, "a", {"href": self.site_root + card.path})
+        link.text = AtomicString(card.title)
+        date = etree.SubElement(aside, "p", {"class": "box-date"})
+        etree.SubElement(date, "time", {"datetime": card.iso}).text = AtomicString(card.date)
+
+
 class FeuilletExtension(Extension):
     """Anchors for subheads and French typography, registered at named priorities."""
 
     def __init__(self, anchors: Anchors, typography: bool, inline: bool, found: Found,
                  site_root: str = "/", base_path: str = "/", links: SourceLinks | None = None,
-                 quote_marks: list[tuple[str, str]] | None = None) -> None:
+                 quote_marks: list[tuple[str, str]] | None = None, boxes: Boxes | None = None) -> None:
         super().__init__()
+        self.boxes = boxes or Boxes()
         self.links = links or SourceLinks()
         self.quote_marks = quote_marks if quote_marks is not None else []
         self.site_root = site_root
@@ -713,6 +824,8 @@ class FeuilletExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.register(_ListPreprocessor(md), "feuillet-lists", LISTS_PRIORITY)
+        md.parser.blockprocessors.register(_BoxProcessor(md.parser, self.boxes, self.anchors, self.site_root),
+                                           "feuillet-boxes", BOXES_PRIORITY)
         md.treeprocessors.register(_QuoteMarksProcessor(md, self.quote_marks), "feuillet-quote-marks",
                                    QUOTE_MARKS_PRIORITY)
         md.treeprocessors.register(_TableProcessor(md), "feuillet-tables", TABLES_PRIORITY)
@@ -742,6 +855,7 @@ class Renderer:
     site_root: str = "/"  # the path of site.yaml's url
     base_path: str = "/"  # the build's URL prefix (``--base-path``; default the site root)
     links: SourceLinks = field(default_factory=SourceLinks)  # reset for each page
+    boxes: Boxes = field(default_factory=Boxes)  # labels; the « Lire aussi » cards, for each page
 
     def take_found(self) -> Found:
         """The links and ids of the conversions since the last call, and start afresh."""
@@ -768,7 +882,7 @@ class Renderer:
             extensions=[*_EXTENSIONS, _PageFootnotes(self._notes),
                         FeuilletExtension(self.anchors, self.typography, inline, self.found,
                                           self.site_root, self.base_path, self.links,
-                                          None if inline else self._quote_marks)],
+                                          None if inline else self._quote_marks, self.boxes)],
             extension_configs=_EXTENSION_CONFIGS,
             output_format="html",
         )

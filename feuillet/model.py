@@ -94,6 +94,10 @@ class Figure:
 
 Block = Prose | Quote | ItemList | Figure
 
+# Editorial blocks: ``::: essentiel`` … ``:::`` in Markdown, ``kind: essentiel`` in form 1 (which
+# loads as the prose of that container, so both forms are one model and one rendering).
+BOX_KINDS = ("essentiel", "encadre", "chiffre", "note", "lire-aussi")
+
 
 @dataclass(frozen=True)
 class Section:
@@ -134,6 +138,9 @@ class Article:
     # The content files its text may link to by source (``autre.md``), found when it was parsed:
     # its view writes their URLs, so it depends on their slugs.
     links_to: tuple[str, ...] = field(default=(), compare=False)
+    # The articles its « Lire aussi » blocks name, with the line of each: its view shows their
+    # titles, kickers and dates, so it depends on them.
+    cards: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
     @property
     def aliases_line(self) -> int:
@@ -142,6 +149,16 @@ class Article:
     @property
     def anchor_aliases_line(self) -> int:
         return self.anchor_alias_lines[0] if self.anchor_alias_lines else 0
+
+
+@dataclass(frozen=True)
+class CardTarget:
+    """What a « Lire aussi » block shows of the article it names."""
+
+    slug: str
+    title: str
+    kicker: str | None
+    date: datetime
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 from feuillet import images, publish, social
 from feuillet.errors import SourceError
-from feuillet.markup import Renderer
-from feuillet.model import Article, Output, TextFile
-from feuillet.render import environment, render_page
+from feuillet.markup import Boxes, Renderer
+from feuillet.model import BOX_KINDS, Article, CardTarget, Output, TextFile
+from feuillet.render import box_labels, environment, render_page
 from feuillet.views import (
     ArticleSummary,
     ArticleView,
@@ -80,6 +80,7 @@ class ViewTask:
     pictures: tuple[tuple[str, Picture], ...] = ()  # the image of each figure, by its address
     # The site path of each content file it links to by source (None: no such file), sorted.
     targets: tuple[tuple[str, str | None], ...] = ()
+    cards: tuple[CardTarget, ...] = ()  # what its « Lire aussi » blocks show of other articles
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class Workshop:
         self.cards = cards  # the folder of drawn cards kept between builds
         self.sizes = sizes  # the folder of resized images kept between builds
         self.env = environment(theme.templates, theme.catalog, facts, compiled)
+        self.labels = box_labels(self.env, BOX_KINDS)  # « L'essentiel »…, from the catalog
         self._renderers: dict[bool, Renderer] = {}
 
     def renderer(self, typography: bool) -> Renderer:
@@ -192,13 +194,14 @@ class Workshop:
         if typography not in self._renderers:
             site_root = urlsplit(self.facts.config.url).path or "/"
             self._renderers[typography] = Renderer(typography, site_root=site_root,
-                                                   base_path=self.facts.base_path)
+                                                   base_path=self.facts.base_path,
+                                                   boxes=Boxes(labels=self.labels))
         return self._renderers[typography]
 
     def view(self, task: ViewTask) -> ViewMade:
         config = self.facts.config
         view = article_view(task.article, config, self.renderer(typography_of(task.article, config)),
-                            dict(task.pictures), dict(task.targets))
+                            dict(task.pictures), dict(task.targets), task.cards)
         return ViewMade(pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL), summary(view), view.outline)
 
     def make(self, task: Task, path: str) -> Made:

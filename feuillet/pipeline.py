@@ -32,10 +32,17 @@ from feuillet import compare, files, images, publish, related, social, stamp, ur
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_settings
-from feuillet.content import Publication, check_unique_slugs, load_article, load_page, publication
+from feuillet.content import (
+    Publication,
+    check_cards,
+    check_unique_slugs,
+    load_article,
+    load_page,
+    publication,
+)
 from feuillet.errors import BuildFailed, Message, Problems, SourceError, as_errors, message, template
 from feuillet.links import check_links, site_target
-from feuillet.model import Article, BinaryFile, Figure, Kept, Page, Site, SiteConfig, TextFile
+from feuillet.model import Article, BinaryFile, CardTarget, Figure, Kept, Page, Site, SiteConfig, TextFile
 from feuillet.outputs import (
     MIN_TASKS_PER_WORKER,
     Made,
@@ -367,6 +374,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
         lambda text, path: load_page(text, path, problems),
     )
     problems.extend(check_unique_slugs(articles, pages))
+    problems.extend(check_cards(articles))
 
     def text_file(text: str, path: str) -> TextFile:
         return TextFile(path, text)
@@ -548,6 +556,7 @@ class Views:
     workshop: Callable[[], Workshop]
     targets: Callable[[Article], tuple[tuple[str, str | None], ...]]  # see ``_targets``
     pictures: dict[str, tuple[tuple[str, Picture], ...]] = field(default_factory=dict)  # by slug
+    cards: Callable[[Article], tuple[CardTarget, ...]] = lambda article: ()  # see ``_cards``
 
     def view(self, key: str) -> bytes:
         if key in self.made:
@@ -558,7 +567,8 @@ class Views:
         # Its summary was cached but not the view (a damaged row): make it again.
         slug = next(slug for slug, view_key in self.keys.items() if view_key == key)
         article = next(a for a in self.articles if a.slug == slug)
-        made = self.workshop().view(ViewTask(article, self.pictures.get(slug, ()), self.targets(article)))
+        made = self.workshop().view(ViewTask(article, self.pictures.get(slug, ()), self.targets(article),
+                                             self.cards(article)))
         self.made[key] = made.view
         return made.view
 
@@ -590,6 +600,13 @@ def _targets(paths: dict[str, str], article: Article) -> tuple[tuple[str, str | 
     return tuple((file, paths.get(file)) for file in article.links_to)
 
 
+def _cards(by_slug: dict[str, Article], article: Article) -> tuple[CardTarget, ...]:
+    """What the article's « Lire aussi » blocks show of the articles they name: part of its
+    view's key, so editing one of their titles, kickers or dates makes the view again."""
+    return tuple(CardTarget(target.slug, target.title, target.kicker, target.date)
+                 for target in (by_slug.get(slug) for slug, _ in article.cards) if target is not None)
+
+
 def make_views(
     loaded: Loaded, runner: Runner, cache: Cache, salt: str, progress: Progress | None,
     memory: Memory | None = None, pictures: Pictures | None = None,
@@ -603,12 +620,17 @@ def make_views(
     settings = _settings(site.config, _VIEW_SETTINGS)
     shown = pictures.by_slug if pictures is not None else {}
     paths = source_paths(loaded)
+    chosen = loaded.publication
+    by_slug = {article.slug: article for article in
+               [*site.articles, *((chosen.drafts + chosen.scheduled) if chosen else ())]}
+    labels = digest(tuple(sorted(runner.local.labels.items())))
     keys = {
         article.slug: text_digest(salt, "view", article.source, loaded.hashes[article.source], settings,
                                   *_base_path_of(article, runner.local.facts.base_path),
                                   # its figures' images: their files' digests decide their sizes
                                   *((digest(shown[article.slug]),) if article.slug in shown else ()),
-                                  *(f"{file}\x1e{path}" for file, path in _targets(paths, article)))
+                                  *(f"{file}\x1e{path}" for file, path in _targets(paths, article)),
+                                  labels, *(digest(card) for card in _cards(by_slug, article)))
         for article in site.articles
     }
     remembered = memory.summaries if memory is not None else {}
@@ -620,7 +642,8 @@ def make_views(
             summaries[name.removeprefix("summary:")] = value
     missing = [article for article in site.articles if keys[article.slug] not in summaries]
     if missing:
-        jobs = [("view", ViewTask(article, shown.get(article.slug, ()), _targets(paths, article)), "")
+        jobs = [("view", ViewTask(article, shown.get(article.slug, ()), _targets(paths, article),
+                                  _cards(by_slug, article)), "")
                 for article in missing]
         tell = (lambda done: progress("views", done, len(jobs))) if progress else None
         stored: dict[str, bytes] = {}
@@ -638,7 +661,8 @@ def make_views(
     if memory is not None:
         memory.summaries = summaries
     return Views(cache, keys, summaries, {}, site.articles, lambda: runner.local,
-                 lambda article: _targets(paths, article), dict(shown))
+                 lambda article: _targets(paths, article), dict(shown),
+                 lambda article: _cards(by_slug, article))
 
 
 def _theme(site: Site) -> Theme:

@@ -7,6 +7,7 @@ variable fails the build with the template's file and line instead of printing n
 from __future__ import annotations
 
 import hashlib
+import html
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
@@ -144,3 +145,16 @@ def render_page(
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, LookupError,
             RecursionError) as error:
         return b"", [_template_error(error)]
+
+
+BOX_LABELS_TEMPLATE = "partials/block-label.html"
+
+
+def box_labels(env: jinja2.Environment, kinds: Sequence[str]) -> dict[str, str]:
+    """The label of each kind of editorial block (« L'essentiel »…) as the site's templates and
+    catalog say it: the Markdown renderer writes them into the blocks, the feed included."""
+    try:
+        template = env.get_template(BOX_LABELS_TEMPLATE)
+    except jinja2.TemplateError:
+        return {}
+    return {kind: html.unescape(template.render(kind=kind).strip()) for kind in kinds}

@@ -25,7 +25,7 @@ from feuillet.errors import message, template
 # Elements an editor may write in an article or a page: inline formatting, structure, tables,
 # figures, and what Python-Markdown itself produces.
 TAGS: frozenset[str] = frozenset({
-    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
+    "a", "abbr", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
     "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
     "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "summary",
@@ -42,6 +42,8 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "hreflang", "aria-describedby"}),
     # A table's scrolling region (feuillet.markup): focusable, named by its caption or a label.
     "div": frozenset({"role", "tabindex", "aria-labelledby"}),
+    # An editorial block (feuillet.markup) is named by its label.
+    "aside": frozenset({"aria-labelledby"}),
     "img": frozenset({"src", "alt", "width", "height", "srcset", "sizes", "loading"}),
     "blockquote": frozenset({"cite"}),
     "q": frozenset({"cite"}),

@@ -16,8 +16,8 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from feuillet import i18n
-from feuillet.markup import Found, Renderer, explicit_ids, plain_text, reserved_note_ids
-from feuillet.model import Article, Block, Figure, ItemList, Page, Prose, Quote, SiteConfig
+from feuillet.markup import BoxCard, Found, Renderer, explicit_ids, plain_text, reserved_note_ids
+from feuillet.model import Article, Block, CardTarget, Figure, ItemList, Page, Prose, Quote, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
 
@@ -395,12 +395,14 @@ def content_language(article: Article, config: SiteConfig) -> str | None:
 
 def article_view(article: Article, config: SiteConfig, renderer: Renderer,
                  pictures: Mapping[str, Picture] | None = None,
-                 targets: Mapping[str, str | None] | None = None) -> ArticleView:
+                 targets: Mapping[str, str | None] | None = None,
+                 cards: Sequence[CardTarget] = ()) -> ArticleView:
     """Everything the article template shows, rendered and typeset.
 
     ``renderer`` must typeset as the article asks (``typography_of``); its anchors are reset here.
     ``pictures``: the published image of each figure, by its address as written.
     ``targets``: the site path of each content file the article links to by source.
+    ``cards``: the articles its « Lire aussi » blocks name.
     """
     pictures = pictures or {}
     figures = 0
@@ -414,6 +416,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
                                           for block in section.blocks]
     renderer.anchors.reset(reserved)
     renderer.links.reset(article.source, targets or {})
+    renderer.boxes.reset({card.slug: box_card(card, config, typography) for card in cards})
     renderer.anchors.reserved |= reserved_note_ids(renderer.start_notes(texts))
     renderer.take_found()
     sections = []
@@ -497,6 +500,12 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
     )
 
 
+def box_card(card: CardTarget, config: SiteConfig, typography: bool) -> BoxCard:
+    """What a « Lire aussi » block shows of the article it names (typeset with the page)."""
+    when = moment(card.date, config.timezone, config.language)
+    return BoxCard(card.slug + "/", card.title, card.kicker, when.iso, when.long)
+
+
 def _place_aliases(sections: list[SectionView], aliases: Sequence[tuple[str, str]], ids: set[str]
                    ) -> list[SectionView]:
     """Each old anchor at the start of the section it names, unless the article already has that
@@ -528,6 +537,7 @@ def page_view(page: Page, renderer: Renderer, targets: Mapping[str, str | None] 
     """``targets``: the site path of each content file, for links written by source."""
     renderer.anchors.reset(explicit_ids(page.body))
     renderer.links.reset(page.source, targets or {})
+    renderer.boxes.reset({})
     renderer.anchors.reserved |= reserved_note_ids(renderer.start_notes([page.body]))
     renderer.take_found()
     body = Markup(renderer.block(page.body))
