@@ -435,7 +435,8 @@ def _structured_block(item: Any, line: int, key: str, reader: Reader) -> Block |
                 else message("with no keys"))
         reader.error(item.line, key, message(
             "unknown block kind {what}: expected Markdown text, a quote (text, author, role), "
-            "a list (items) or an image (image, alt, caption)", what=what))
+            "a list (items), an image (image, alt, caption) or a block with kind: {kinds}",
+            what=what, kinds=", ".join(BOX_FIELDS)))
         return None
     fields = BLOCK_KINDS[kind]
     data = reader.mapping(item, fields, key, line)

@@ -61,12 +61,14 @@ CASES = {
     "unknown block kind": (
         {ARTICLE: GOOD.replace("      - Du texte.\n", "      - video: carte.mp4\n        caption: Carte\n")},
         [f"{ARTICLE}:6: sections[1].blocks[1]: unknown block kind with keys caption, video: "
-         "expected Markdown text, a quote (text, author, role), a list (items) or an image (image, alt, caption)"],
+         "expected Markdown text, a quote (text, author, role), a list (items), an image (image, alt, caption) "
+         "or a block with kind: essentiel, encadre, chiffre, note, lire-aussi"],
     ),
     "named unknown block kind": (
         {ARTICLE: GOOD.replace("      - Du texte.\n", "      - kind: video\n        url: /v.mp4\n")},
         [f"{ARTICLE}:6: sections[1].blocks[1]: unknown block kind 'video': "
-         "expected Markdown text, a quote (text, author, role), a list (items) or an image (image, alt, caption)"],
+         "expected Markdown text, a quote (text, author, role), a list (items), an image (image, alt, caption) "
+         "or a block with kind: essentiel, encadre, chiffre, note, lire-aussi"],
     ),
     "missing figure image": (
         {ARTICLE: GOOD.replace("      - Du texte.\n", "      - image: carte.png\n        caption: Carte\n")},
