@@ -27,10 +27,21 @@ from feuillet.body import (
     split_sections,
 )
 from feuillet.errors import Problems, SourceError, message, template
-from feuillet.fields import ALIAS_PATTERN, Field, Reader, items, object_schema
+from feuillet.fields import ALIAS_PATTERN, Field, Reader, has_time, items, object_schema
 from feuillet.files import bundle_folder, is_markdown, linked_source
 from feuillet.limits import Text, markdown_problems, texts_of
-from feuillet.model import Article, Block, Figure, ItemList, Page, Prose, Quote, Section, SiteConfig
+from feuillet.model import (
+    Article,
+    Block,
+    Figure,
+    ItemList,
+    Page,
+    Prose,
+    Quote,
+    Revision,
+    Section,
+    SiteConfig,
+)
 from feuillet.sanitise import audit
 from feuillet.slugs import is_safe_slug, slugify
 from feuillet.sources import YList, YMap, load_yaml, split_front_matter
@@ -58,6 +69,10 @@ METADATA_FIELDS: tuple[Field, ...] = (
           "now, such as {ancien-id: nouvel-id}."),
     Field("language", "language", "The article's language as a BCP 47 tag, such as en or de-CH "
           "(default: the site's); another language than French turns French typography off."),
+    Field("corrections", "revisions", "Corrections of the article, each {date, text}: dated notes "
+          "at its end, « Correction du … », and listed on the site's corrections page."),
+    Field("updates", "revisions", "Updates of the article, each {date, text}: dated notes at its "
+          "end, « Mise à jour du … »."),
 )
 SECTIONS_FIELD = Field("sections", "sections", "The article's sections, in reading order.", True)
 ARTICLE_FIELDS = (*METADATA_FIELDS, SECTIONS_FIELD)
@@ -116,6 +131,11 @@ BOX_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("slug", "slug", "The slug of the article to read.", True),
     ),
 }
+REVISION_FIELDS: tuple[Field, ...] = (
+    Field("date", "date", "When the article was corrected or updated (not before its date).", True),
+    Field("text", "markdown", "What was corrected or added, inline Markdown.", True),
+)
+BEFORE_PUBLICATION = template("{date} is before the article's date ({published})")
 PAGE_FIELDS: tuple[Field, ...] = (
     Field("title", "text", "Title of the page.", True),
     Field("description", "text", "Summary for search engines."),
@@ -183,8 +203,13 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         sections, cards = _sections_from_yaml(mapping, reader) if mapping is not None else ([], ())
     if mapping is None:
         return None
-    metadata = {field.name: reader.value(mapping, field) for field in METADATA_FIELDS}
+    metadata = {field.name: reader.value(mapping, field) for field in METADATA_FIELDS
+                if field.kind != "revisions"}
+    revisions = {name: _revisions(mapping, name, reader) for name in ("corrections", "updates")}
     slug = metadata["slug"] or _slug_from_path(path, reader)
+    timed = has_time(mapping.get("date"))
+    if metadata["date"] is not None:
+        _check_revisions(metadata, revisions, Revision(metadata["date"], "", timed), mapping, reader)
     if len(problems.items) > before or metadata["title"] is None or metadata["date"] is None:
         return None
     body_key = "body" if path.endswith(".md") else "sections"
@@ -212,6 +237,10 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         aliases=aliases,
         anchor_aliases=metadata["anchor_aliases"] or (),
         language=metadata["language"],
+        corrections=revisions["corrections"],
+        updates=revisions["updates"],
+        timed=timed,
+        updated_timed=metadata["updated"] is not None and has_time(mapping.get("updated")),
         source=path,
         standfirst_line=mapping.key_lines.get("standfirst", 0),
         alias_lines=alias_lines,
@@ -220,6 +249,55 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         links_to=_links_to(path, metadata["standfirst"], sections),
         cards=cards,
     )
+
+
+def _revisions(mapping: YMap, name: str, reader: Reader) -> tuple[Revision, ...]:
+    """``corrections`` or ``updates``: a list of {date, text}, each checked at its line."""
+    if name not in mapping:
+        return ()
+    raw, line = mapping[name], mapping.key_lines[name]
+    if not isinstance(raw, list) or not raw:
+        reader.error(line, name, message("expected a list of notes, each with a date and a text"))
+        return ()
+    found = []
+    for index, (item_line, item) in enumerate(items(raw)):
+        key = f"{name}[{index + 1}]"
+        data = reader.mapping(item, REVISION_FIELDS, key, item_line)
+        if data is None:
+            continue
+        when, text = (reader.value(data, field, key) for field in REVISION_FIELDS)
+        if when is not None and text is not None:
+            found.append(Revision(when, text, has_time(data["date"]), data.key_lines["date"]))
+    return tuple(found)
+
+
+def _check_revisions(metadata: dict[str, Any], revisions: dict[str, tuple[Revision, ...]],
+                     published: Revision, mapping: YMap, reader: Reader) -> None:
+    """``updated``, corrections and updates: none before the article's date."""
+    if metadata["updated"] is not None:
+        updated = Revision(metadata["updated"], "", has_time(mapping.get("updated")),
+                           mapping.key_lines["updated"])
+        _not_before(updated, published, "updated", reader)
+    for name, found in revisions.items():
+        for index, revision in enumerate(found):
+            _not_before(revision, published, f"{name}[{index + 1}].date", reader)
+
+
+def _not_before(revision: Revision, published: Revision, key: str, reader: Reader) -> None:
+    """A correction, an update or ``updated`` cannot come before the article: by the moment when
+    both have a time of day, else by the day in the site's time zone."""
+    if revision.timed and published.timed:
+        early = revision.date < published.date
+    else:
+        early = (revision.date.astimezone(reader.timezone).date()
+                 < published.date.astimezone(reader.timezone).date())
+    if early:
+        reader.error(revision.line, key, message(
+            BEFORE_PUBLICATION, date=_written(revision), published=_written(published)))
+
+
+def _written(revision: Revision) -> str:
+    return revision.date.strftime("%Y-%m-%d %H:%M" if revision.timed else "%Y-%m-%d")
 
 
 ALIAS_NOT_A_PATH = template("'{alias}' is not a clean path of the site: use segments of letters, digits "
@@ -642,7 +720,9 @@ def article_schema(front_matter_only: bool = False) -> dict[str, Any]:
         SECTION_FIELDS, {"blocks": {"type": "array", "minItems": 1, "items": block}}
     )
     fields = METADATA_FIELDS if front_matter_only else ARTICLE_FIELDS
-    schema = object_schema(fields, {"sections": {"type": "array", "minItems": 1, "items": section}})
+    revisions = {"type": "array", "minItems": 1, "items": object_schema(REVISION_FIELDS)}
+    schema = object_schema(fields, {"sections": {"type": "array", "minItems": 1, "items": section},
+                                    "corrections": revisions, "updates": revisions})
     title = "feuillet article front matter" if front_matter_only else "feuillet article"
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema}
 

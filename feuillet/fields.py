@@ -190,6 +190,13 @@ ANCHORS_HINT = template("expected a mapping of old anchors to section anchors, s
 UNSAFE_ANCHOR = template("'{anchor}' is not a safe anchor: use a-z, 0-9 and hyphens")
 
 
+def has_time(raw: Any) -> bool:
+    """Whether a date as written holds a time of day (``2024-06-19 10:00``, not ``2024-06-19``)."""
+    if isinstance(raw, datetime):
+        return True
+    return isinstance(raw, str) and bool(re.search(r"\d[ T]\d", raw.strip()))
+
+
 def _anchor_pairs(raw: Any) -> tuple[tuple[tuple[str, str], ...] | None, Message | None]:
     """``anchor_aliases``: old id → the id of a section, both safe anchors."""
     if not isinstance(raw, dict) or not raw:

@@ -110,6 +110,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """A dated note at the end of an article: a correction or an update (``text``: inline Markdown)."""
+
+    date: datetime
+    text: str
+    timed: bool = False  # a time of day was written in the source
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Article:
     """One news-analysis piece, as the editor wrote it, validated and with defaults applied."""
 
@@ -129,6 +139,10 @@ class Article:
     aliases: tuple[str, ...] = ()  # old URLs, each a redirect page: '/ancien-slug/', '/2019/page.html'
     anchor_aliases: tuple[tuple[str, str], ...] = ()  # (old id, id of a section it now leads to)
     language: str | None = None  # a BCP 47 tag, when the article is not in the site's language
+    corrections: tuple[Revision, ...] = ()  # in the order written
+    updates: tuple[Revision, ...] = ()
+    timed: bool = False  # ``date`` has a time of day written in the source (shown in the dateline)
+    updated_timed: bool = False  # so has ``updated``
     source: str = field(default="", compare=False)
     standfirst_line: int = field(default=0, compare=False)
     alias_lines: tuple[int, ...] = field(default=(), compare=False)  # the line of each alias
