@@ -73,6 +73,10 @@ METADATA_FIELDS: tuple[Field, ...] = (
           "at its end, « Correction du … », and listed on the site's corrections page."),
     Field("updates", "revisions", "Updates of the article, each {date, text}: dated notes at its "
           "end, « Mise à jour du … »."),
+    Field("featured", "bool", "Show the article as the home page's lead story (the newest featured "
+          "article leads; default: the newest article)."),
+    Field("related", "texts", "Slugs of the articles shown in « Lire aussi », in this order "
+          "(default: the most related articles)."),
 )
 SECTIONS_FIELD = Field("sections", "sections", "The article's sections, in reading order.", True)
 ARTICLE_FIELDS = (*METADATA_FIELDS, SECTIONS_FIELD)
@@ -239,12 +243,15 @@ def load_article(text: str, path: str, config: SiteConfig, problems: Problems) -
         language=metadata["language"],
         corrections=revisions["corrections"],
         updates=revisions["updates"],
+        featured=bool(metadata["featured"]),
+        related=metadata["related"] or (),
         timed=timed,
         updated_timed=metadata["updated"] is not None and has_time(mapping.get("updated")),
         source=path,
         standfirst_line=mapping.key_lines.get("standfirst", 0),
         alias_lines=alias_lines,
         anchor_alias_lines=anchor_lines,
+        related_lines=_key_lines(mapping, "related", len(metadata["related"] or ())),
         root_relative=_root_relative(metadata["standfirst"], sections),
         links_to=_links_to(path, metadata["standfirst"], sections),
         cards=cards,
@@ -575,6 +582,26 @@ def _check_boxes(blocks: Sequence[Block], key: str, reader: Reader) -> tuple[tup
             elif container.kind == "lire-aussi":
                 cards.append((container.argument.strip(), container.line))
     return tuple(cards)
+
+
+def check_related(articles: Sequence[Article]) -> list[SourceError]:
+    """Each slug of ``related`` names another article of the site, once."""
+    slugs = {article.slug for article in articles}
+    errors = []
+    for article in articles:
+        seen: set[str] = set()
+        for slug, line in zip(article.related, article.related_lines, strict=True):
+            if slug == article.slug:
+                text = message("an article cannot be related to itself: remove '{slug}'", slug=slug)
+            elif slug not in slugs:
+                text = message("'{slug}' is no article of the site", slug=slug)
+            elif slug in seen:
+                text = message("'{slug}' is listed twice", slug=slug)
+            else:
+                seen.add(slug)
+                continue
+            errors.append(SourceError(article.source, line, "related", text))
+    return errors
 
 
 def check_cards(articles: Sequence[Article]) -> list[SourceError]:

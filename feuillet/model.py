@@ -141,12 +141,15 @@ class Article:
     language: str | None = None  # a BCP 47 tag, when the article is not in the site's language
     corrections: tuple[Revision, ...] = ()  # in the order written
     updates: tuple[Revision, ...] = ()
+    featured: bool = False  # the home page's lead story, when it is the newest featured article
+    related: tuple[str, ...] = ()  # slugs of « Lire aussi » chosen by the editor, in order
     timed: bool = False  # ``date`` has a time of day written in the source (shown in the dateline)
     updated_timed: bool = False  # so has ``updated``
     source: str = field(default="", compare=False)
     standfirst_line: int = field(default=0, compare=False)
     alias_lines: tuple[int, ...] = field(default=(), compare=False)  # the line of each alias
     anchor_alias_lines: tuple[int, ...] = field(default=(), compare=False)  # of each anchor alias
+    related_lines: tuple[int, ...] = field(default=(), compare=False)  # of each related slug
     # Its text may hold a root-relative link, which its view writes under the base path.
     root_relative: bool = field(default=False, compare=False)
     # The content files its text may link to by source (``autre.md``), found when it was parsed:

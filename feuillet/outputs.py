@@ -95,6 +95,7 @@ class HomePage:
     articles: tuple[ArticleSummary, ...]
     pagination: Pagination
     nav: tuple[PageLink, ...]
+    lead: ArticleSummary | None = None  # the lead story, on the first page
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ class Workshop:
             return self._page(path, "article.html", context)
         if isinstance(task, HomePage):
             context = {"pages": task.nav, "articles": task.articles, "pagination": task.pagination,
-                       "meta": publish.home_meta(facts, task.pagination.number)}
+                       "lead": task.lead, "meta": publish.home_meta(facts, task.pagination.number)}
             return self._page(path, "index.html", context)
         if isinstance(task, StandalonePage):
             context = {"pages": task.nav, "page": task.view, "meta": publish.page_meta(facts, task.view)}

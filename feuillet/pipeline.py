@@ -35,6 +35,7 @@ from feuillet.config import load_settings
 from feuillet.content import (
     Publication,
     check_cards,
+    check_related,
     check_unique_slugs,
     load_article,
     load_page,
@@ -375,6 +376,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
     )
     problems.extend(check_unique_slugs(articles, pages))
     problems.extend(check_cards(articles))
+    problems.extend(check_related(articles))
 
     def text_file(text: str, path: str) -> TextFile:
         return TextFile(path, text)
@@ -685,7 +687,7 @@ def _related(site: Site, cache: Cache, salt: str, memory: Memory | None = None
     ]
     key = "related:" + digest(salt, candidates)
     if memory is not None and memory.related and memory.related[0] == key:
-        return memory.related[1]
+        return _chosen_related(site, memory.related[1])
     found = cache.get(key)
     if isinstance(found, dict):
         result = {str(slug): tuple(others) for slug, others in found.items()}
@@ -694,7 +696,16 @@ def _related(site: Site, cache: Cache, salt: str, memory: Memory | None = None
         cache.put(key, result)
     if memory is not None:
         memory.related = (key, result)
-    return result
+    return _chosen_related(site, result)
+
+
+def _chosen_related(site: Site, ranked: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """An article's own ``related`` list, in its order, replaces the ranking (a slug that is not
+    published in this build, such as a draft, is left out)."""
+    published = {article.slug for article in site.articles}
+    chosen = {a.slug: tuple(s for s in a.related if s in published and s != a.slug)
+              for a in site.articles if a.related}
+    return {**ranked, **{slug: others for slug, others in chosen.items() if others}}
 
 
 def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageView], runner: Runner,

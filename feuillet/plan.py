@@ -98,12 +98,14 @@ def make_plan(
     by_slug = {entry.article.slug: entry for entry in entries}
     steps: list[Step] = []
 
-    # Home page, paginated: each page depends on the summaries it lists.
+    # Home page, paginated: each page depends on the summaries it lists. The lead story opens the
+    # first page and is not listed again.
     size = config.page_size
     count = max(1, ceil(len(entries) / size))
     paths = tuple(publish.home_path(number) for number in range(1, count + 1))
+    listed = home_order(entries)
     for number in range(1, count + 1):
-        shown = entries[(number - 1) * size : number * size]
+        shown = listed[(number - 1) * size : number * size]
         pagination = Pagination(number, count, paths)
         steps.append(Step(
             (paths[number - 1] + "index.html",),
@@ -168,9 +170,19 @@ def make_plan(
     return steps
 
 
+def home_order(entries: Sequence[Entry]) -> list[Entry]:
+    """The home page's order: the lead story (the newest article marked ``featured``, else the
+    newest article), then every other article, newest first."""
+    lead = next((entry for entry in entries if entry.article.featured), entries[0] if entries else None)
+    return [entry for entry in entries if entry is lead] + [entry for entry in entries if entry is not lead]
+
+
 def _home_page(shown: Sequence[Entry], pagination: Pagination, nav: tuple[PageLink, ...],
                summary_of: Callable[[str], ArticleSummary]) -> HomePage:
-    return HomePage(tuple(summary_of(entry.view_key) for entry in shown), pagination, nav)
+    summaries = tuple(summary_of(entry.view_key) for entry in shown)
+    if pagination.number == 1 and summaries:
+        return HomePage(summaries[1:], pagination, nav, summaries[0])
+    return HomePage(summaries, pagination, nav)
 
 
 def _redirect_page(entry: Entry, summary_of: Callable[[str], ArticleSummary]) -> RedirectPage:

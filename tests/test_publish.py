@@ -470,7 +470,7 @@ def test_a_preview_shows_drafts_and_scheduled_articles_marked(site: Callable[...
         "Programmé pour le 1er janvier 2030 à 8\u00a0h")
     assert soup(out / "publie" / "index.html").select_one(".status-badge") is None
     home = soup(out / "index.html")
-    assert [badge.get_text() for badge in home.select(".card .status-badge")] == [
+    assert [badge.get_text() for badge in home.select(".lead .status-badge, .card .status-badge")] == [
         "Programmé pour le 1er janvier 2030 à 8\u00a0h", "Brouillon"]
     feed = feedparser.parse((out / "feed.xml").read_bytes())
     assert [entry.title for entry in feed.entries] == ["Publié"]
