@@ -90,7 +90,7 @@ def environment(templates: Sequence[TextFile], catalog: str | None, facts: SiteF
         return url("static/" + facts.assets[path])
 
     env.globals.update(site=config, url=url, asset=asset, absolute_url=config.absolute_url,
-                       preview=facts.preview)
+                       preview=facts.preview, has_corrections=facts.corrections)
     env.filters.update(
         typeset=lambda value: text(str(value), config.typography).html,
         number=lambda value: i18n.number(value, config.language),
