@@ -114,8 +114,10 @@ def newest_moment(articles: Sequence[Article]) -> datetime | None:
 def changed(article: Article) -> datetime:
     """When the article last changed: the latest of its date, ``updated`` and the dates of its
     corrections and updates (``dateModified``, the feed entry's ``updated``, ``lastmod``)."""
-    notes = (revision.date for revision in (*article.corrections, *article.updates))
-    return max((article.date, *((article.updated,) if article.updated else ()), *notes))
+    moments = [article.date, *((article.updated,) if article.updated else ()),
+               *(revision.date for revision in (*article.corrections, *article.updates))]
+    latest: datetime = max(moments)
+    return latest
 
 
 def _modified_iso(article: ArticleView, timezone: str) -> str:
@@ -284,7 +286,7 @@ def not_found_meta(facts: SiteFacts) -> PageMeta:
 
 
 def article_html(article: ArticleView, config: SiteConfig, base_path: str = "/",
-                 ending: Markup = Markup("")) -> str:
+                 ending: str = "") -> str:
     """The article's text as HTML for feed readers: standfirst, section titles and blocks,
     then ``ending`` (its corrections and updates, as the site's templates write them).
 
@@ -301,7 +303,7 @@ def article_html(article: ArticleView, config: SiteConfig, base_path: str = "/",
     if article.notes:
         parts.append(_notes_html(article.notes))
     if ending:
-        parts.append(ending)
+        parts.append(Markup(ending))
     return str(Markup("\n").join(parts))
 
 
