@@ -346,3 +346,31 @@ def test_editing_a_correction_rewrites_only_what_shows_it(tmp_path: Path) -> Non
     after = files(out)
     changed = sorted(path for path in after if before.get(path) != after[path])
     assert changed == ["a/index.html", "corrections/index.html", "feed.xml"]
+
+
+# --- Links in the notes ------------------------------------------------------------------
+
+
+def test_a_broken_link_in_a_note_is_reported_at_its_line(site: Callable[..., Path], tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"content/articles/a.yaml": article(extra=(
+        "corrections:\n"
+        "  - date: 2024-06-20\n"
+        "    text: Voir [la partie](#une-partie) et [rien](/rien/).\n"))})
+    assert run(root, "build", "--output", str(tmp_path / "out")) == 0
+    # At the note's line (Revision.line: where its item starts).
+    assert capsys.readouterr().err.splitlines() == [
+        "content/articles/a.yaml:4: link: warning: the link /rien/ leads to no page of the site"]
+
+
+def test_a_link_to_a_note_of_the_same_article_leads_somewhere(site: Callable[..., Path], tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    root = site({"content/articles/a.yaml": article(extra=(
+        "corrections:\n"
+        "  - date: 2024-06-20\n"
+        "    text: Voir la [mise à jour](#mise-a-jour-1).\n"
+        "updates:\n"
+        "  - date: 2024-06-21\n"
+        "    text: Voir la [correction](#correction-1).\n"))})
+    assert run(root, "build", "--output", str(tmp_path / "out"), "--strict") == 0
+    assert capsys.readouterr().err == ""
