@@ -28,7 +28,7 @@ from feuillet import images, publish, social
 from feuillet.errors import SourceError
 from feuillet.markup import Boxes, Renderer
 from feuillet.model import BOX_KINDS, Article, CardTarget, Output, TextFile
-from feuillet.render import box_labels, environment, render_page
+from feuillet.render import box_labels, environment, has_template, render_page
 from feuillet.views import (
     ArticleSummary,
     ArticleView,
@@ -270,8 +270,9 @@ class Workshop:
         site's templates (the labels come from the catalog)."""
         endings: list[Markup] = []
         errors: list[SourceError] = []
+        shown = has_template(self.env, REVISIONS_TEMPLATE)
         for view in views:
-            if not view.revisions:
+            if not view.revisions or not shown:
                 endings.append(Markup(""))
                 continue
             content, failed = render_page(self.env, REVISIONS_TEMPLATE, {"article": view, "feed": True})

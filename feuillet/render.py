@@ -147,6 +147,11 @@ def render_page(
         return b"", [_template_error(error)]
 
 
+def has_template(env: jinja2.Environment, name: str) -> bool:
+    """Whether the site's templates hold ``name`` (a project's own templates may predate it)."""
+    return name in env.list_templates()
+
+
 BOX_LABELS_TEMPLATE = "partials/block-label.html"
 
 

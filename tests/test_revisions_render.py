@@ -374,3 +374,16 @@ def test_a_link_to_a_note_of_the_same_article_leads_somewhere(site: Callable[...
         "    text: Voir la [correction](#correction-1).\n"))})
     assert run(root, "build", "--output", str(tmp_path / "out"), "--strict") == 0
     assert capsys.readouterr().err == ""
+
+
+def test_templates_without_the_notes_partial_still_make_the_feed(site: Callable[..., Path],
+                                                                 tmp_path: Path) -> None:
+    root = site({"content/articles/a.yaml": article(extra=NOTES)})
+    (root / "templates/partials/revisions.html").unlink()
+    (root / "templates/article.html").write_text(
+        (root / "templates/article.html").read_text(encoding="utf-8")
+        .replace('{% include "partials/revisions.html" %}\n', ""), encoding="utf-8")
+    assert run(root, "build", "--output", str(tmp_path / "out")) == 0
+    feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
+    assert "Correction du" not in feed.entries[0].content[0].value
+    assert (tmp_path / "out" / "corrections" / "index.html").exists()
