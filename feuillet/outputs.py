@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from feuillet import images, publish, social
 from feuillet.errors import SourceError
 from feuillet.markup import Boxes, Renderer
 from feuillet.model import BOX_KINDS, Article, CardTarget, Output, TextFile
-from feuillet.render import box_labels, environment, render_page
+from feuillet.render import box_labels, environment, has_template, render_page
 from feuillet.views import (
     ArticleSummary,
     ArticleView,
@@ -34,12 +36,15 @@ from feuillet.views import (
     PageLink,
     PageView,
     Picture,
+    RevisionView,
     SiteFacts,
     Text,
     article_view,
     summary,
     typography_of,
 )
+
+REVISIONS_TEMPLATE = "partials/revisions.html"  # an article's corrections and updates
 
 # --- Tasks: everything one output needs, and nothing else. ---
 
@@ -118,6 +123,23 @@ class NotFoundPage:
 
 
 @dataclass(frozen=True)
+class CorrectionItem:
+    """One correction as the /corrections/ page lists it, with the article it corrects."""
+
+    path: str  # the article's site path, 'slug/'
+    title: Text
+    correction: RevisionView
+
+
+@dataclass(frozen=True)
+class CorrectionsPage:
+    """/corrections/: every correction of the site, newest first."""
+
+    items: tuple[CorrectionItem, ...]
+    nav: tuple[PageLink, ...]
+
+
+@dataclass(frozen=True)
 class FeedFile:
     views: tuple[bytes, ...]  # pickled ArticleViews, newest first
     updated: datetime
@@ -150,7 +172,7 @@ class ResizedImage:
 
 Task = (
     ArticlePage | HomePage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles | RobotsFile | CardImage
-    | RedirectPage | ResizedImage
+    | RedirectPage | ResizedImage | CorrectionsPage
 )
 
 
@@ -223,11 +245,18 @@ class Workshop:
             context = {"target": task.target, "title": task.title,
                        "canonical": facts.config.absolute_url(task.target)}
             return self._page(path, "redirect.html", context)
+        if isinstance(task, CorrectionsPage):
+            context = {"pages": task.nav, "corrections": task.items,
+                       "meta": publish.corrections_meta(facts)}
+            return self._page(path, "corrections.html", context)
         if isinstance(task, NotFoundPage):
             return self._page(path, "404.html", {"pages": task.nav, "meta": publish.not_found_meta(facts)})
         if isinstance(task, FeedFile):
             views = [pickle.loads(view) for view in task.views]
-            return Made((Output(path, publish.feed_xml(facts, views, task.updated)),))
+            endings, errors = self._revisions(views)
+            if errors:
+                return Made((), tuple(errors))
+            return Made((Output(path, publish.feed_xml(facts, views, task.updated, endings)),))
         if isinstance(task, SitemapFiles):
             return Made(tuple(publish.sitemap_files(facts, task.entries)))
         if isinstance(task, RobotsFile):
@@ -236,6 +265,21 @@ class Workshop:
             return Made((Output(task.path, images.sized(task.content, task.width, self.sizes)),))
         assert self.font is not None  # the plan only asks for cards when the font is there
         return Made((Output(task.path, social.card_png(task.card, self.font, self.cards)),))
+
+    def _revisions(self, views: Sequence[ArticleView]) -> tuple[list[Markup], list[SourceError]]:
+        """Each article's corrections and updates as plain HTML for its feed entry, written by the
+        site's templates (the labels come from the catalog)."""
+        endings: list[Markup] = []
+        errors: list[SourceError] = []
+        shown = has_template(self.env, REVISIONS_TEMPLATE)
+        for view in views:
+            if not view.revisions or not shown:
+                endings.append(Markup(""))
+                continue
+            content, failed = render_page(self.env, REVISIONS_TEMPLATE, {"article": view, "feed": True})
+            endings.append(Markup(content.decode("utf-8").strip()))
+            errors += failed
+        return endings, errors
 
     def _page(self, path: str, template: str, context: dict[str, Any]) -> Made:
         content, errors = render_page(self.env, template, context)

@@ -528,6 +528,7 @@ def site_facts(site: Site, base_path: str, cache: Cache, preview: Preview | None
         assets=fingerprint(site.static),
         images=_image_sizes(site, cache),
         has_feed=any(article.slug not in hidden for article in site.articles),
+        corrections=any(article.corrections for article in site.articles if article.slug not in hidden),
         cards=config.social_cards and has_font,
         preview=preview,
     )

@@ -10,6 +10,7 @@ changes the digests of its own page and only the outputs that show what changed.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,6 +22,8 @@ from feuillet.model import Article, BinaryFile
 from feuillet.outputs import (
     ArticlePage,
     CardImage,
+    CorrectionItem,
+    CorrectionsPage,
     FeedFile,
     HomePage,
     NotFoundPage,
@@ -32,7 +35,7 @@ from feuillet.outputs import (
     StandalonePage,
     Task,
 )
-from feuillet.views import ArticleSummary, PageLink, PageView, SiteFacts, typography_of
+from feuillet.views import ArticleSummary, ArticleView, PageLink, PageView, SiteFacts, typography_of
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,15 @@ def make_plan(
     steps.append(Step(("404.html",), digest(pages_key, "404"), lambda: NotFoundPage(nav)))
 
     hidden = facts.preview.hidden() if facts.preview else frozenset()
+    corrected = [entry for entry in entries
+                 if entry.article.corrections and entry.article.slug not in hidden]
+    if corrected:
+        # Its inputs: the views of the corrected articles only (their titles and corrections).
+        steps.append(Step(
+            (publish.CORRECTIONS_PATH + "index.html",),
+            text_digest(pages_key, "corrections", *(entry.view_key for entry in corrected)),
+            partial(_corrections_page, corrected, nav, view_of),
+        ))
     articles = [entry.article for entry in entries if entry.article.slug not in hidden]
     if articles:
         in_feed = {a.slug for a in publish.feed_order(articles, config.feed_limit)}
@@ -146,9 +158,12 @@ def make_plan(
         feed_entries.sort(key=lambda e: (-e.article.date.timestamp(), e.article.slug))
         updated = publish.newest_moment(articles)
         assert updated is not None
+        # Corrections and updates end an entry's content, in the words of the site's templates.
+        noted = any(entry.article.corrections or entry.article.updates for entry in feed_entries)
         steps.append(Step(
             (publish.FEED_PATH,),
-            digest(base, "feed", [entry.view_key for entry in feed_entries], updated),
+            digest(base, "feed", [entry.view_key for entry in feed_entries], updated,
+                   *((inputs.theme,) if noted else ())),
             lambda: FeedFile(tuple(view_of(entry.view_key) for entry in feed_entries), updated),
         ))
     sitemap = tuple(publish.sitemap_entries(facts, articles, [page.path for page in inputs.pages]))
@@ -183,6 +198,16 @@ def _home_page(shown: Sequence[Entry], pagination: Pagination, nav: tuple[PageLi
     if pagination.number == 1 and summaries:
         return HomePage(summaries[1:], pagination, nav, summaries[0])
     return HomePage(summaries, pagination, nav)
+
+
+def _corrections_page(corrected: Sequence[Entry], nav: tuple[PageLink, ...],
+                      view_of: Callable[[str], bytes]) -> CorrectionsPage:
+    items: list[CorrectionItem] = []
+    for entry in corrected:
+        view: ArticleView = pickle.loads(view_of(entry.view_key))
+        items += [CorrectionItem(view.path, view.title, correction) for correction in view.corrections]
+    items.sort(key=lambda item: (-item.correction.when.timestamp(), item.path, item.correction.number))
+    return CorrectionsPage(tuple(items), nav)
 
 
 def _redirect_page(entry: Entry, summary_of: Callable[[str], ArticleSummary]) -> RedirectPage:

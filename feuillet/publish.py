@@ -112,11 +112,24 @@ def newest_moment(articles: Sequence[Article]) -> datetime | None:
 
 
 def changed(article: Article) -> datetime:
-    return article.updated or article.date
+    """When the article last changed: the latest of its date, ``updated`` and the dates of its
+    corrections and updates (``dateModified``, the feed entry's ``updated``, ``lastmod``)."""
+    moments = [article.date, *((article.updated,) if article.updated else ()),
+               *(revision.date for revision in (*article.corrections, *article.updates))]
+    latest: datetime = max(moments)
+    return latest
 
 
-def _modified_iso(article: ArticleView) -> str:
-    return (article.updated or article.date).iso
+def _modified_iso(article: ArticleView, timezone: str) -> str:
+    return i18n.iso(changed(article.model), timezone)
+
+
+CORRECTIONS_PATH = "corrections/"
+
+
+def latest_correction(articles: Sequence[Article]) -> datetime | None:
+    """The date of the site's latest correction (None: no correction, no /corrections/ page)."""
+    return max((revision.date for article in articles for revision in article.corrections), default=None)
 
 
 # --- Structured data ---------------------------------------------------------------------
@@ -153,7 +166,7 @@ def article_jsonld(
         "headline": truncate(article.title.plain),
         "description": article.description,
         "datePublished": article.date.iso,
-        "dateModified": _modified_iso(article),
+        "dateModified": _modified_iso(article, config.timezone),
         "author": authors,
         "publisher": organization(facts),
         "inLanguage": article.language or language_tag(config.language),
@@ -247,7 +260,7 @@ def article_meta(facts: SiteFacts, article: ArticleView) -> PageMeta:
         image=image,
         twitter_card="summary_large_image" if image and image != logo(facts) else "summary",
         published=article.date.iso,
-        modified=_modified_iso(article),
+        modified=_modified_iso(article, facts.config.timezone),
         section=article.kicker.plain if article.kicker else None,
         tags=tuple(tag.plain for tag in article.tags),
         jsonld=jsonld_markup(article_jsonld(facts, article, canonical, image)),
@@ -256,6 +269,11 @@ def article_meta(facts: SiteFacts, article: ArticleView) -> PageMeta:
 
 def page_meta(facts: SiteFacts, page: PageView) -> PageMeta:
     return _base_meta(facts, facts.config.absolute_url(page.path), page.title.plain, page.description)
+
+
+def corrections_meta(facts: SiteFacts) -> PageMeta:
+    config = facts.config
+    return _base_meta(facts, config.absolute_url(CORRECTIONS_PATH), config.title, config.description)
 
 
 def not_found_meta(facts: SiteFacts) -> PageMeta:
@@ -267,8 +285,10 @@ def not_found_meta(facts: SiteFacts) -> PageMeta:
 # --- Feed, sitemap, robots.txt, cards ----------------------------------------------------
 
 
-def article_html(article: ArticleView, config: SiteConfig, base_path: str = "/") -> str:
-    """The article's text as HTML for feed readers: standfirst, section titles and blocks.
+def article_html(article: ArticleView, config: SiteConfig, base_path: str = "/",
+                 ending: str = "") -> str:
+    """The article's text as HTML for feed readers: standfirst, section titles and blocks,
+    then ``ending`` (its corrections and updates, as the site's templates write them).
 
     Images made by the build are named at absolute addresses under ``base_path`` (a preview's
     feed shows the preview's images), on the site's host."""
@@ -282,6 +302,8 @@ def article_html(article: ArticleView, config: SiteConfig, base_path: str = "/")
             parts.append(_block_html(block, config, base_path))
     if article.notes:
         parts.append(_notes_html(article.notes))
+    if ending:
+        parts.append(Markup(ending))
     return str(Markup("\n").join(parts))
 
 
@@ -332,8 +354,10 @@ def feed_order(articles: Sequence[Article], limit: int) -> list[Article]:
     return sorted(articles, key=lambda article: (-article.date.timestamp(), article.slug))[:limit]
 
 
-def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetime) -> bytes:
-    """The Atom feed of ``articles`` (see ``feed_order``); ``updated``: the site's newest change.
+def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetime,
+             endings: Sequence[Markup] = ()) -> bytes:
+    """The Atom feed of ``articles`` (see ``feed_order``); ``updated``: the site's newest change;
+    ``endings``: the HTML ending each article's content (its corrections and updates).
 
     Every date comes from the content, so rebuilds are identical.
     """
@@ -355,7 +379,7 @@ def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetim
     image = logo(facts)
     if image:
         feed.logo(image.url)
-    for article in articles:
+    for number, article in enumerate(articles):
         url = config.absolute_url(article.path)
         entry = feed.add_entry(order="append")
         entry.id(url)
@@ -368,7 +392,8 @@ def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetim
         if article.kicker:
             entry.category({"term": article.kicker.plain})
         if config.feed_full_content:
-            entry.content(article_html(article, config, facts.base_path), type="html")
+            ending = endings[number] if number < len(endings) else Markup("")
+            entry.content(article_html(article, config, facts.base_path, ending), type="html")
     result: bytes = feed.atom_str(pretty=True, encoding="UTF-8")
     return result
 
@@ -382,11 +407,15 @@ class SitemapEntry:
 def sitemap_entries(
     facts: SiteFacts, articles: Sequence[Article], pages: Sequence[str]
 ) -> list[SitemapEntry]:
-    """Home, articles and pages (by site path), with ``lastmod`` where a date is known."""
+    """Home, articles, /corrections/ (when a correction exists) and pages (by site path), with
+    ``lastmod`` where a date is known."""
     timezone = facts.config.timezone
     newest = newest_moment(articles)
     entries = [SitemapEntry("", i18n.iso(newest, timezone) if newest else None)]
     entries += [SitemapEntry(a.slug + "/", i18n.iso(changed(a), timezone)) for a in articles]
+    corrected = latest_correction(articles)
+    if corrected is not None:
+        entries.append(SitemapEntry(CORRECTIONS_PATH, i18n.iso(corrected, timezone)))
     return entries + [SitemapEntry(path, None) for path in pages]
 
 

@@ -90,7 +90,7 @@ def environment(templates: Sequence[TextFile], catalog: str | None, facts: SiteF
         return url("static/" + facts.assets[path])
 
     env.globals.update(site=config, url=url, asset=asset, absolute_url=config.absolute_url,
-                       preview=facts.preview)
+                       preview=facts.preview, has_corrections=facts.corrections)
     env.filters.update(
         typeset=lambda value: text(str(value), config.typography).html,
         number=lambda value: i18n.number(value, config.language),
@@ -145,6 +145,11 @@ def render_page(
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, LookupError,
             RecursionError) as error:
         return b"", [_template_error(error)]
+
+
+def has_template(env: jinja2.Environment, name: str) -> bool:
+    """Whether the site's templates hold ``name`` (a project's own templates may predate it)."""
+    return name in env.list_templates()
 
 
 BOX_LABELS_TEMPLATE = "partials/block-label.html"

@@ -17,7 +17,18 @@ from markupsafe import Markup, escape
 
 from feuillet import i18n
 from feuillet.markup import BoxCard, Found, Renderer, explicit_ids, plain_text, reserved_note_ids
-from feuillet.model import Article, Block, CardTarget, Figure, ItemList, Page, Prose, Quote, SiteConfig
+from feuillet.model import (
+    Article,
+    Block,
+    CardTarget,
+    Figure,
+    ItemList,
+    Page,
+    Prose,
+    Quote,
+    Revision,
+    SiteConfig,
+)
 from feuillet.slugs import slugify
 from feuillet.typography import superscript_runs, typeset
 
@@ -112,6 +123,26 @@ class MomentView:
     long: str
     long_weekday: str
     time: str
+    hours: str = ""  # ``10``: the hour of the day, for the catalog's time pattern (« 10 h 00 »)
+    minutes: str = ""  # ``00``: always two digits
+
+
+# The ids of the notes at the end of an article, numbered in the order written: the
+# /corrections/ page links to ``slug/#correction-2``.
+REVISION_IDS = {"correction": "correction-{}", "update": "mise-a-jour-{}"}
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    """A correction or an update, as shown at the end of its article and on /corrections/."""
+
+    kind: str  # "correction" or "update"
+    number: int  # from 1, in the order written, for each kind
+    id: str  # ``correction-1``, ``mise-a-jour-1``
+    date: MomentView
+    timed: bool  # a time of day was written: shown after the date
+    html: Markup  # the text: inline Markdown rendered and typeset
+    when: datetime  # the moment itself, to sort by
 
 
 @dataclass(frozen=True)
@@ -154,6 +185,11 @@ class ArticleView:
     notes: tuple[NoteView, ...] = ()  # the footnotes, shown once after the last section
     language: str | None = None  # the ``lang`` of its text, when not the site's language
     drop_cap: bool = False  # the opening paragraph is long enough for a lettrine (DROP_CAP_MIN)
+    revisions: tuple[RevisionView, ...] = ()  # corrections and updates, oldest first
+
+    @property
+    def corrections(self) -> tuple[RevisionView, ...]:
+        return tuple(revision for revision in self.revisions if revision.kind == "correction")
 
 
 @dataclass(frozen=True)
@@ -231,6 +267,7 @@ class SiteFacts:
     assets: Mapping[str, str] = field(default_factory=dict)  # static path → fingerprinted path
     images: Mapping[str, tuple[int, int, str]] = field(default_factory=dict)  # static path → size, type
     has_feed: bool = False  # a site with no article has no feed to link to
+    corrections: bool = False  # some published article has a correction: /corrections/ exists
     cards: bool = False  # social cards are drawn (enabled, and the font is there)
     preview: Preview | None = None  # a preview build (see Preview)
 
@@ -248,12 +285,40 @@ def text(value: str, typography: bool) -> Text:
 
 
 def moment(value: datetime, timezone: str, language: str) -> MomentView:
+    day = i18n.local(value, timezone)
     return MomentView(
         iso=i18n.iso(value, timezone),
         long=i18n.long_date(value, timezone, language),
         long_weekday=i18n.long_date(value, timezone, language, weekday=True),
         time=i18n.clock_time(value, timezone, language),
+        hours=str(day.hour),
+        minutes=f"{day.minute:02d}",
     )
+
+
+def _revision_views(article: Article, config: SiteConfig, renderer: Renderer
+                    ) -> tuple[tuple[RevisionView, ...], list[Link], set[str]]:
+    """The article's corrections and updates, oldest first (corrections first on a tie), with
+    the links their texts hold and their ids."""
+    made: list[RevisionView] = []
+    links: list[Link] = []
+    ids: set[str] = set()
+    written: tuple[tuple[str, tuple[Revision, ...]], ...] = (
+        ("correction", article.corrections), ("update", article.updates))
+    for kind, revisions in written:
+        for number, revision in enumerate(revisions, start=1):
+            html = Markup(renderer.inline(revision.text))
+            found = renderer.take_found()
+            ids.update(found.ids)
+            links += _links(found, revision.text, revision.line)
+            note_id = REVISION_IDS[kind].format(number)
+            ids.add(note_id)
+            made.append(RevisionView(kind, number, note_id,
+                                     moment(revision.date, config.timezone, config.language),
+                                     revision.timed, html, revision.date))
+    order = {"correction": 0, "update": 1}
+    made.sort(key=lambda view: (view.when.timestamp(), order[view.kind], view.number))
+    return tuple(made), links, ids
 
 
 def truncate(value: str, limit: int) -> str:
@@ -408,6 +473,8 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
     figures = 0
     typography = renderer.typography
     reserved = {section.anchor for section in article.sections if section.anchor}
+    reserved |= {REVISION_IDS["correction"].format(n) for n in range(1, len(article.corrections) + 1)}
+    reserved |= {REVISION_IDS["update"].format(n) for n in range(1, len(article.updates) + 1)}
     for section in article.sections:
         for block in section.blocks:
             if isinstance(block, Prose):
@@ -460,6 +527,9 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
     standfirst = Markup(renderer.inline(article.standfirst)) if article.standfirst else None
     found = renderer.take_found()
     links += _links(found, article.standfirst or "", article.standfirst_line)
+    revisions, revision_links, revision_ids = _revision_views(article, config, renderer)
+    links += revision_links
+    ids.update(revision_ids)
     notes = _notes(renderer)
     found = renderer.take_found()
     ids.update(found.ids)
@@ -497,6 +567,7 @@ def article_view(article: Article, config: SiteConfig, renderer: Renderer,
         notes=notes,
         language=content_language(article, config),
         drop_cap=_drop_cap(sections),
+        revisions=revisions,
     )
 
 

@@ -1,7 +1,7 @@
 """Corrections and updates (issue 11): the front matter fields, read and checked at their lines.
 
-Rendering (notes at the end, dateline times, dateModified, the /corrections/ page) is not built
-yet: these tests cover the model and the editor's error messages.
+These tests cover the model and the editor's error messages; the rendering (notes at the end,
+dateline times, dateModified, the /corrections/ page) is tested in tests/test_revisions_render.py.
 """
 
 from __future__ import annotations

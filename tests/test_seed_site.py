@@ -56,7 +56,8 @@ def test_byline_date_and_reading_time(page: BeautifulSoup) -> None:
     assert text(page.select_one(".byline")) == "Par La rédaction"
     time = page.select_one(".dateline time")
     assert time is not None and time["datetime"] == "2024-06-19T10:00:00+02:00"
-    assert text(time) == "19 juin 2024"
+    assert text(time) == f"19 juin 2024 à 10{NB}h{NB}00"  # the source writes a time of day
+    assert text(page.select_one(".dateline > span:first-child")) == f"Publié le 19 juin 2024 à 10{NB}h{NB}00"
     assert text(page.select_one(".reading-time")) == f"3{NB}min de lecture"
 
 
