@@ -45,7 +45,8 @@ UNICODES = (
      0x2044, 0x20AC, 0x2122, 0x2190, 0x2191, 0x2192, 0x2193, 0x21A9, 0x2212,
      0x1D49, 0x2B3, 0x1D48, 0x2E2, 0x1D52, 0x1D50, 0x2E1, 0x1D43]
 )
-# Kerning, ligatures (fi, fl), marks for the accented letters, and the numerals used by the CSS.
+# Ligatures (fi, fl), marks for the accented letters, the numerals used by the CSS; kerning if the
+# source has it (Charis SIL has none: its spacing is drawn into the letters).
 FEATURES = ["kern", "liga", "clig", "ccmp", "locl", "mark", "mkmk", "lnum", "tnum", "onum", "pnum"]
 
 

@@ -55,7 +55,7 @@ def test_no_layout_shift_and_the_web_font_is_used(
         context.set_default_timeout(15_000)
         context.add_init_script(OBSERVE)
         fonts: list[str] = []
-        context.on("request", lambda request: fonts.append(request.url)
+        context.on("request", lambda request, fonts=fonts: fonts.append(request.url)
                    if request.resource_type == "font" else None)
         page = context.new_page()
         for rel in pages:
