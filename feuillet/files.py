@@ -1,7 +1,7 @@
 """Which files a build reads, and reading one on purpose.
 
 The folders a build reads (``content/articles``, ``content/pages``, ``templates``, ``static``,
-``locales``) are listed here, with one rule each. A listing never opens a file and never drops
+``locales``, ``assets``) are listed here, with one rule each. A listing never opens a file and never drops
 one silently:
 
 * hidden files and folders (``.name``) and editors' litter (:data:`LITTER`) are left out;
@@ -96,7 +96,8 @@ PAGES = Rule("content/pages", (".md",), NOT_PAGE)
 TEMPLATES = Rule("templates", None, None)
 STATIC = Rule("static", None, None)
 CATALOGS = Rule("locales", (".po",), None)  # beside them: the .pot template, compiled .mo files
-RULES = (ARTICLES, PAGES, TEMPLATES, STATIC, CATALOGS)
+ASSETS = Rule("assets", None, None)  # read by the build (the social cards' font), never copied
+RULES = (ARTICLES, PAGES, TEMPLATES, STATIC, CATALOGS, ASSETS)
 CONFIG = "site.yaml"
 
 

@@ -231,6 +231,9 @@ class Site:
     # The files of page bundles beside their article (``content/articles/x/photo.jpg``), path
     # relative to the project, of the published articles only.
     resources: tuple[BinaryFile, ...] = ()
+    # The build-only files of ``assets/`` (the social cards' font), path relative to that
+    # folder: read by the build, never copied to the site.
+    assets: tuple[BinaryFile, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -117,10 +117,12 @@ def _load_each(
     return loaded
 
 
-def _load_static(sources: Sequence[files.Source], problems: Problems) -> list[BinaryFile]:
-    """Static files are copied as they are, whatever their size: they are not parsed."""
+def _load_static(sources: Sequence[files.Source], problems: Problems,
+                 rule: files.Rule = files.STATIC) -> list[BinaryFile]:
+    """Static files (and build-only assets) are read as they are, whatever their size: they are
+    not parsed."""
     loaded = []
-    root = files.STATIC.folder + "/"
+    root = rule.folder + "/"
     for source in sources:
         content, error = files.read_bytes(source.file, source.path, None)
         if error:
@@ -384,6 +386,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
     templates = _load_each(_listed(project, files.TEMPLATES, problems), limit, problems, text_file)
     catalogs = _load_each(_listed(project, files.CATALOGS, problems), limit, problems, text_file)
     static = _load_static(_listed(project, files.STATIC, problems), problems)
+    assets = _load_static(_listed(project, files.ASSETS, problems), problems, files.ASSETS)
     problems.raise_if_any()
     moment = now or clock()
     if moment.tzinfo is None:  # --now without an offset: the site's time zone
@@ -400,6 +403,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
         static=tuple(static),
         keep=keep,
         resources=resources,
+        assets=tuple(assets),
     )
     return Loaded(site, hashes, store.notes, sorted(set(problems.warnings)), chosen)
 
@@ -517,10 +521,15 @@ def site_pictures(site: Site, cache: Cache) -> Pictures:
     return Pictures(by_slug, tuple(sizes[path] for path in sorted(sizes)))
 
 
+def social_font(site: Site) -> bytes | None:
+    """The font the social cards are drawn with (``assets/fonts/…``), if the project has it."""
+    return next((f.content for f in site.assets if f.path == publish.SOCIAL_FONT), None)
+
+
 def site_facts(site: Site, base_path: str, cache: Cache, preview: Preview | None = None) -> SiteFacts:
     """The per-build facts every output may use, computed once."""
     config = site.config
-    has_font = any(file.path == publish.SOCIAL_FONT for file in site.static)
+    has_font = any(file.path == publish.SOCIAL_FONT for file in site.assets)
     hidden = preview.hidden() if preview else frozenset()
     return SiteFacts(
         config=config,
@@ -713,7 +722,7 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageVi
               cache: Cache, salt: str, theme: Theme, memory: Memory | None = None,
               pictures: Pictures | None = None) -> list[Step]:
     site = loaded.site
-    font = next((f.content for f in site.static if f.path == publish.SOCIAL_FONT), None)
+    font = social_font(site)
     entries = [
         Entry(article, views.keys[article.slug], views.summaries[views.keys[article.slug]][1])
         for article in site.articles
@@ -1068,7 +1077,7 @@ def make(
         facts = site_facts(site, base_path, store,
                            _preview(loaded, options.preview_label) if options.preview else None)
         pictures = site_pictures(site, store)
-        font = next((f.content for f in site.static if f.path == publish.SOCIAL_FONT), None)
+        font = social_font(site)
         cards = project.cache / publish.SOCIAL_CACHE if options.cache else None
         theme = _theme(site)
         tools = digest(theme, facts, font, cards)

@@ -48,7 +48,8 @@ class Project:
     def sources(self) -> tuple[Path, ...]:
         """Every folder (and file) a build reads: what ``serve`` watches and the stamp covers."""
         root = self.root
-        return (root / "content", root / "templates", root / "static", root / "locales", self.config)
+        return (root / "content", root / "templates", root / "static", root / "locales", root / "assets",
+                self.config)
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the root, with ``/`` (string work: pathlib is slow on 10,000 files)."""

@@ -25,9 +25,9 @@ def english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_site(root: Path, files: dict[str, str], *, shared: bool = True) -> Path:
-    """Write a site: the repo's templates, catalogs and static files, plus ``files``."""
+    """Write a site: the repo's templates, catalogs, static files and build-only assets, plus ``files``."""
     if shared:
-        for folder in ("templates", "locales", "static"):
+        for folder in ("templates", "locales", "static", "assets"):
             shutil.copytree(REPO / folder, root / folder)
     files = {"site.yaml": SITE_YAML, **files}
     for name, text in files.items():

@@ -169,7 +169,7 @@ def repository(tmp_path: Path) -> Path:
     """A newsroom's repository: the project's site as its first commit."""
     root = tmp_path / "redaction"
     root.mkdir()
-    for folder in ("content", "templates", "static", "locales"):
+    for folder in ("content", "templates", "static", "locales", "assets"):
         shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     (root / ".gitignore").write_text(".cache/\n_site/\n", encoding="utf-8")

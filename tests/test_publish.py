@@ -334,7 +334,7 @@ def test_an_article_image_replaces_the_card(site: Callable[..., Path], tmp_path:
 
 
 def font_bytes() -> bytes:
-    return (REPO / "static" / publish.SOCIAL_FONT).read_bytes()
+    return (REPO / "assets" / publish.SOCIAL_FONT).read_bytes()
 
 
 def test_social_card_is_a_deterministic_1200_by_630_png() -> None:
