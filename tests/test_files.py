@@ -283,11 +283,11 @@ def test_texts_are_nfc(site: Callable[..., Path], tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_limit_is_an_error(site: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
-    big = GOOD + "description: " + "x" * 4_000 + "\n"
-    root = site({"site.yaml": "title: T\nurl: https://exemple.fr/\nmax_file_size: 3000\n",
+    big = GOOD + "description: " + "x" * 9_000 + "\n"
+    root = site({"site.yaml": "title: T\nurl: https://exemple.fr/\nmax_file_size: 8000\n",
                  f"{ARTICLES}/une.yaml": big})
     assert problems(root, capsys) == [
-        f"{ARTICLES}/une.yaml: file: the file is {human_size(len(big))}; the limit is 3 kB "
+        f"{ARTICLES}/une.yaml: file: the file is {human_size(len(big))}; the limit is 8 kB "
         "(max_file_size in site.yaml)"]
 
 
