@@ -173,7 +173,8 @@ class ResizedImage:
 
 
 Task = (
-    ArticlePage | HomePage | ListingPage | TermsPage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles | RobotsFile | CardImage
+    ArticlePage | HomePage | ListingPage | TermsPage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles
+    | RobotsFile | CardImage
     | RedirectPage | ResizedImage
 )
 
