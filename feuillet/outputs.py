@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from feuillet import images, publish, social
+from feuillet import images, publish, social, taxonomy
 from feuillet.errors import SourceError
 from feuillet.markup import Boxes, Renderer
 from feuillet.model import BOX_KINDS, Article, CardTarget, Output, TextFile
@@ -100,7 +100,29 @@ class HomePage:
     articles: tuple[ArticleSummary, ...]
     pagination: Pagination
     nav: tuple[PageLink, ...]
+    subjects: tuple[taxonomy.TermLink, ...] = ()  # the strip of the most used subjects
     lead: ArticleSummary | None = None  # the lead story, on the first page
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """A page of the articles of one subject, rubrique or author (``feuillet.taxonomy``)."""
+
+    kind: str
+    label: str
+    articles: tuple[ArticleSummary, ...]
+    pagination: Pagination
+    nav: tuple[PageLink, ...]
+    feed: str | None  # the site path of its own feed
+
+
+@dataclass(frozen=True)
+class TermsPage:
+    """``/sujets/``, ``/rubriques/``, ``/auteurs/``: every term of a kind, alphabetically."""
+
+    kind: str
+    terms: tuple[taxonomy.TermLink, ...]
+    nav: tuple[PageLink, ...]
 
 
 @dataclass(frozen=True)
@@ -143,6 +165,9 @@ class CorrectionsPage:
 class FeedFile:
     views: tuple[bytes, ...]  # pickled ArticleViews, newest first
     updated: datetime
+    title: str | None = None  # a subject's or rubrique's feed: its name
+    page: str = ""  # and the site paths of its page
+    path: str = publish.FEED_PATH  # and of itself
 
 
 @dataclass(frozen=True)
@@ -171,8 +196,8 @@ class ResizedImage:
 
 
 Task = (
-    ArticlePage | HomePage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles | RobotsFile | CardImage
-    | RedirectPage | ResizedImage | CorrectionsPage
+    ArticlePage | HomePage | ListingPage | TermsPage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles
+    | RobotsFile | CardImage | RedirectPage | ResizedImage | CorrectionsPage
 )
 
 
@@ -236,8 +261,19 @@ class Workshop:
             return self._page(path, "article.html", context)
         if isinstance(task, HomePage):
             context = {"pages": task.nav, "articles": task.articles, "pagination": task.pagination,
-                       "lead": task.lead, "meta": publish.home_meta(facts, task.pagination.number)}
+                       "lead": task.lead, "meta": publish.home_meta(facts, task.pagination.number),
+                       "subjects": task.subjects}
             return self._page(path, "index.html", context)
+        if isinstance(task, ListingPage):
+            page = task.pagination.paths[task.pagination.number - 1]
+            context = {"pages": task.nav, "listed": task.articles, "pagination": task.pagination,
+                       "kind": task.kind, "label": task.label, "feed": task.feed,
+                       "meta": publish.listing_meta(facts, page, task.label, task.feed)}
+            return self._page(path, "listing.html", context)
+        if isinstance(task, TermsPage):
+            context = {"pages": task.nav, "kind": task.kind, "terms": task.terms,
+                       "meta": publish.listing_meta(facts, task.kind + "/", "", None)}
+            return self._page(path, "terms.html", context)
         if isinstance(task, StandalonePage):
             context = {"pages": task.nav, "page": task.view, "meta": publish.page_meta(facts, task.view)}
             return self._page(path, "page.html", context)
@@ -256,7 +292,8 @@ class Workshop:
             endings, errors = self._revisions(views)
             if errors:
                 return Made((), tuple(errors))
-            return Made((Output(path, publish.feed_xml(facts, views, task.updated, endings)),))
+            feed = publish.feed_xml(facts, views, task.updated, task.title, task.page, task.path, endings)
+            return Made((Output(path, feed),))
         if isinstance(task, SitemapFiles):
             return Made(tuple(publish.sitemap_files(facts, task.entries)))
         if isinstance(task, RobotsFile):

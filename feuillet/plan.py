@@ -13,10 +13,11 @@ import hashlib
 import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from math import ceil
 
-from feuillet import images, publish, social
+from feuillet import images, publish, social, taxonomy
 from feuillet.cache import digest, text_digest
 from feuillet.model import Article, BinaryFile
 from feuillet.outputs import (
@@ -26,6 +27,7 @@ from feuillet.outputs import (
     CorrectionsPage,
     FeedFile,
     HomePage,
+    ListingPage,
     NotFoundPage,
     Pagination,
     RedirectPage,
@@ -34,6 +36,7 @@ from feuillet.outputs import (
     SitemapFiles,
     StandalonePage,
     Task,
+    TermsPage,
 )
 from feuillet.views import ArticleSummary, ArticleView, PageLink, PageView, SiteFacts, typography_of
 
@@ -100,6 +103,9 @@ def make_plan(
     entries = inputs.entries
     by_slug = {entry.article.slug: entry for entry in entries}
     steps: list[Step] = []
+    terms = {kind: taxonomy.group(kind, [entry.article for entry in entries], config)
+             for kind in taxonomy.KINDS}
+    strip = taxonomy.most_used(terms[taxonomy.SUBJECTS])
 
     # Home page, paginated: each page depends on the summaries it lists. The lead story opens the
     # first page and is not listed again.
@@ -112,8 +118,8 @@ def make_plan(
         pagination = Pagination(number, count, paths)
         steps.append(Step(
             (paths[number - 1] + "index.html",),
-            digest(pages_key, "home", pagination, [entry.summary_key for entry in shown]),
-            partial(_home_page, shown, pagination, nav, summary_of),
+            digest(pages_key, "home", pagination, [entry.summary_key for entry in shown], strip),
+            partial(_home_page, shown, pagination, nav, summary_of, strip),
         ))
 
     for entry in entries:
@@ -150,6 +156,8 @@ def make_plan(
             text_digest(pages_key, "corrections", *(entry.view_key for entry in corrected)),
             partial(_corrections_page, corrected, nav, view_of),
         ))
+    for kind in taxonomy.KINDS:
+        steps += _term_steps(inputs, kind, terms[kind], by_slug, hidden, pages_key, nav, summary_of, view_of)
     articles = [entry.article for entry in entries if entry.article.slug not in hidden]
     if articles:
         in_feed = {a.slug for a in publish.feed_order(articles, config.feed_limit)}
@@ -166,7 +174,9 @@ def make_plan(
                    *((inputs.theme,) if noted else ())),
             lambda: FeedFile(tuple(view_of(entry.view_key) for entry in feed_entries), updated),
         ))
-    sitemap = tuple(publish.sitemap_entries(facts, articles, [page.path for page in inputs.pages]))
+    listings = [path for kind in taxonomy.KINDS if terms[kind]
+                for path in (kind + "/", *(term.path for term in terms[kind]))]
+    sitemap = tuple(publish.sitemap_entries(facts, articles, [page.path for page in inputs.pages], listings))
     steps.append(Step(
         tuple(publish.sitemap_paths(len(sitemap))),
         digest(base, "sitemap", sitemap),
@@ -192,14 +202,6 @@ def home_order(entries: Sequence[Entry]) -> list[Entry]:
     return [entry for entry in entries if entry is lead] + [entry for entry in entries if entry is not lead]
 
 
-def _home_page(shown: Sequence[Entry], pagination: Pagination, nav: tuple[PageLink, ...],
-               summary_of: Callable[[str], ArticleSummary]) -> HomePage:
-    summaries = tuple(summary_of(entry.view_key) for entry in shown)
-    if pagination.number == 1 and summaries:
-        return HomePage(summaries[1:], pagination, nav, summaries[0])
-    return HomePage(summaries, pagination, nav)
-
-
 def _corrections_page(corrected: Sequence[Entry], nav: tuple[PageLink, ...],
                       view_of: Callable[[str], bytes]) -> CorrectionsPage:
     items: list[CorrectionItem] = []
@@ -208,6 +210,71 @@ def _corrections_page(corrected: Sequence[Entry], nav: tuple[PageLink, ...],
         items += [CorrectionItem(view.path, view.title, correction) for correction in view.corrections]
     items.sort(key=lambda item: (-item.correction.when.timestamp(), item.path, item.correction.number))
     return CorrectionsPage(tuple(items), nav)
+
+
+def _home_page(shown: Sequence[Entry], pagination: Pagination, nav: tuple[PageLink, ...],
+               summary_of: Callable[[str], ArticleSummary],
+               strip: tuple[taxonomy.TermLink, ...] = ()) -> HomePage:
+    summaries = tuple(summary_of(entry.view_key) for entry in shown)
+    if pagination.number == 1 and summaries:
+        return HomePage(summaries[1:], pagination, nav, strip, summaries[0])
+    return HomePage(summaries, pagination, nav, strip)
+
+
+def _term_steps(
+    inputs: PlanInputs, kind: str, terms: Sequence[taxonomy.Term], by_slug: Mapping[str, Entry],
+    hidden: frozenset[str], pages_key: str, nav: tuple[PageLink, ...],
+    summary_of: Callable[[str], ArticleSummary], view_of: Callable[[str], bytes],
+) -> list[Step]:
+    """The pages of each term's list, paginated like the home page, its feed, and the list of
+    the terms (``/sujets/``): each depends on the summaries it shows."""
+    config = inputs.facts.config
+    steps: list[Step] = []
+    if not terms:
+        return steps
+    links = taxonomy.links(terms)
+    steps.append(Step((kind + "/index.html",), digest(pages_key, "terms", kind, links),
+                      partial(TermsPage, kind, links, nav)))
+    size = config.page_size
+    for term in terms:
+        entries = [by_slug[slug] for slug in term.articles]
+        count = max(1, ceil(len(entries) / size))
+        paths = tuple(taxonomy.listing_path(kind, term.slug, number) for number in range(1, count + 1))
+        feed = term.path + taxonomy.FEED_NAME if kind in taxonomy.WITH_FEED else None
+        for number in range(1, count + 1):
+            shown = entries[(number - 1) * size : number * size]
+            pagination = Pagination(number, count, paths)
+            steps.append(Step(
+                (paths[number - 1] + "index.html",),
+                digest(pages_key, "listing", kind, term.label, feed, pagination,
+                       [entry.summary_key for entry in shown]),
+                partial(_listing_page, kind, term.label, shown, pagination, nav, feed, summary_of),
+            ))
+        fed = publish.feed_order([e.article for e in entries if e.article.slug not in hidden],
+                                 config.feed_limit)
+        if feed is None or not fed:
+            continue
+        keys = tuple(by_slug[article.slug].view_key for article in fed)
+        updated = publish.newest_moment(fed)
+        assert updated is not None
+        steps.append(Step(
+            (feed,),
+            digest(inputs.salt, inputs.facts, "feed", kind, term.label, term.path, keys, updated),
+            partial(_feed_file, keys, updated, term.label, term.path, feed, view_of),
+        ))
+    return steps
+
+
+def _listing_page(kind: str, label: str, shown: Sequence[Entry], pagination: Pagination,
+                  nav: tuple[PageLink, ...], feed: str | None,
+                  summary_of: Callable[[str], ArticleSummary]) -> ListingPage:
+    return ListingPage(kind, label, tuple(summary_of(entry.view_key) for entry in shown), pagination, nav,
+                       feed)
+
+
+def _feed_file(keys: Sequence[str], updated: datetime, title: str, page: str, path: str,
+               view_of: Callable[[str], bytes]) -> FeedFile:
+    return FeedFile(tuple(view_of(key) for key in keys), updated, title, page, path)
 
 
 def _redirect_page(entry: Entry, summary_of: Callable[[str], ArticleSummary]) -> RedirectPage:

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from feuillet import i18n, social
+from feuillet import i18n, social, taxonomy
 from feuillet.model import Article, Output, Publisher, SiteConfig
+from feuillet.slugs import slugify
 from feuillet.views import (
     ArticleView,
     BlockView,
@@ -145,11 +146,13 @@ def organization(facts: SiteFacts) -> dict[str, Any]:
     return node
 
 
-def author_node(name: str, is_byline: bool, config: SiteConfig) -> dict[str, Any]:
-    """The site's default byline (« La rédaction ») is the newsroom, any other name a person."""
-    if is_byline:
+def author_node(name: str, config: SiteConfig) -> dict[str, Any]:
+    """The newsroom (« La rédaction », the publisher: ``taxonomy.organisations``) is an
+    organisation; any other name a person, with the address of their author page."""
+    path = taxonomy.author_path(name, config)
+    if path is None:
         return {"@type": "Organization", "name": name, "url": config.url}
-    return {"@type": "Person", "name": name}
+    return {"@type": "Person", "name": name, "url": config.absolute_url(path)}
 
 
 def article_jsonld(
@@ -158,7 +161,7 @@ def article_jsonld(
     """A NewsArticle and its breadcrumb trail, as one JSON-LD graph."""
     config = facts.config
     authors = [
-        author_node(shown.plain, written in config.byline, config)
+        author_node(written, config) | {"name": shown.plain}
         for shown, written in zip(article.authors, article.model.authors, strict=True)
     ]
     news: dict[str, Any] = {
@@ -248,6 +251,12 @@ def home_meta(facts: SiteFacts, number: int = 1) -> PageMeta:
     config = facts.config
     meta = _base_meta(facts, config.absolute_url(home_path(number)), config.title, config.description)
     return replace(meta, jsonld=jsonld_markup(website_jsonld(facts))) if number == 1 else meta
+
+
+def listing_meta(facts: SiteFacts, path: str, label: str, feed: str | None) -> PageMeta:
+    """A page of a subject's, rubrique's or author's list, or a list of them (no ``label``)."""
+    config = facts.config
+    return _base_meta(facts, config.absolute_url(path), label or config.title, config.description)
 
 
 def article_meta(facts: SiteFacts, article: ArticleView) -> PageMeta:
@@ -355,9 +364,12 @@ def feed_order(articles: Sequence[Article], limit: int) -> list[Article]:
 
 
 def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetime,
+             title: str | None = None, page: str = "", path: str = FEED_PATH,
              endings: Sequence[Markup] = ()) -> bytes:
-    """The Atom feed of ``articles`` (see ``feed_order``); ``updated``: the site's newest change;
-    ``endings``: the HTML ending each article's content (its corrections and updates).
+    """The Atom feed of ``articles`` (see ``feed_order``); ``updated``: the site's newest change.
+    A subject's or a rubrique's own feed has its ``title`` (« Site – Corée du Nord »), its
+    ``page`` and its own ``path``; ``endings``: the HTML ending each article's content (its
+    corrections and updates).
 
     Every date comes from the content, so rebuilds are identical.
     """
@@ -365,12 +377,12 @@ def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetim
 
     config = facts.config
     feed = FeedGenerator()
-    feed.id(config.absolute_url(""))
-    feed.title(config.title)
+    feed.id(config.absolute_url(page))
+    feed.title(f"{config.title} – {title}" if title else config.title)
     if config.description:
         feed.subtitle(config.description)
-    feed.link(href=config.absolute_url(""), rel="alternate", type="text/html")
-    feed.link(href=config.absolute_url(FEED_PATH), rel="self", type="application/atom+xml")
+    feed.link(href=config.absolute_url(page), rel="alternate", type="text/html")
+    feed.link(href=config.absolute_url(path), rel="self", type="application/atom+xml")
     feed.language(config.language)
     owner = publisher(config)
     feed.author({"name": owner.name, "uri": owner.url})
@@ -391,6 +403,9 @@ def feed_xml(facts: SiteFacts, articles: Sequence[ArticleView], updated: datetim
         entry.summary(_summary(article))
         if article.kicker:
             entry.category({"term": article.kicker.plain})
+        for tag, written in zip(article.tags, article.model.tags, strict=True):
+            entry.category({"term": slugify(written), "label": tag.plain,
+                            "scheme": config.absolute_url(taxonomy.SUBJECTS + "/")})
         if config.feed_full_content:
             ending = endings[number] if number < len(endings) else Markup("")
             entry.content(article_html(article, config, facts.base_path, ending), type="html")
@@ -405,10 +420,11 @@ class SitemapEntry:
 
 
 def sitemap_entries(
-    facts: SiteFacts, articles: Sequence[Article], pages: Sequence[str]
+    facts: SiteFacts, articles: Sequence[Article], pages: Sequence[str], listings: Sequence[str] = ()
 ) -> list[SitemapEntry]:
-    """Home, articles, /corrections/ (when a correction exists) and pages (by site path), with
-    ``lastmod`` where a date is known."""
+    """Home, articles, /corrections/ (when a correction exists), pages and the first page of each
+    list of articles (subjects, rubriques, authors), by site path, with ``lastmod`` where a date
+    is known."""
     timezone = facts.config.timezone
     newest = newest_moment(articles)
     entries = [SitemapEntry("", i18n.iso(newest, timezone) if newest else None)]
@@ -416,7 +432,7 @@ def sitemap_entries(
     corrected = latest_correction(articles)
     if corrected is not None:
         entries.append(SitemapEntry(CORRECTIONS_PATH, i18n.iso(corrected, timezone)))
-    return entries + [SitemapEntry(path, None) for path in pages]
+    return entries + [SitemapEntry(path, None) for path in [*pages, *listings]]
 
 
 def sitemap_files(

@@ -14,8 +14,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from feuillet import i18n
+from feuillet import i18n, taxonomy
 from feuillet.errors import SourceError, message
 from feuillet.model import BinaryFile, TextFile
 from feuillet.views import SiteFacts, text
@@ -90,12 +91,17 @@ def environment(templates: Sequence[TextFile], catalog: str | None, facts: SiteF
         return url("static/" + facts.assets[path])
 
     env.globals.update(site=config, url=url, asset=asset, absolute_url=config.absolute_url,
-                       preview=facts.preview, has_corrections=facts.corrections)
+                       preview=facts.preview, has_corrections=facts.corrections,
+                       author_path=lambda name: taxonomy.author_path(name, config),
+                       subject_path=lambda name: taxonomy.name_path(taxonomy.SUBJECTS, name),
+                       section_path=lambda name: taxonomy.name_path(taxonomy.SECTIONS, name))
     env.filters.update(
         typeset=lambda value: text(str(value), config.typography).html,
         number=lambda value: i18n.number(value, config.language),
         percent=lambda value: i18n.percent(value, config.language),
         names=lambda values: i18n.names(list(values), config.language),
+        # Names already HTML (links): joined the same way, the result is HTML too.
+        html_names=lambda values: Markup(i18n.names([str(value) for value in values], config.language)),
     )
     return env
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
-from feuillet import i18n
+from feuillet import i18n, taxonomy
 from feuillet.markup import BoxCard, Found, Renderer, explicit_ids, plain_text, reserved_note_ids
 from feuillet.model import (
     Article,
@@ -203,6 +203,7 @@ class ArticleSummary:
     standfirst: Markup | None
     date: MomentView
     reading_minutes: int
+    section: str | None = None  # the site path of its rubrique's page (``feuillet.taxonomy``)
 
 
 @dataclass(frozen=True)
@@ -594,8 +595,10 @@ def _notes(renderer: Renderer) -> tuple[NoteView, ...]:
 
 
 def summary(view: ArticleView) -> ArticleSummary:
+    kicker = view.model.kicker
     return ArticleSummary(view.slug, view.path, view.title, view.kicker, view.standfirst, view.date,
-                          view.reading_minutes)
+                          view.reading_minutes,
+                          taxonomy.name_path(taxonomy.SECTIONS, kicker) if kicker else None)
 
 
 def _plain_text(markdown_text: str, renderer: Renderer) -> str:

@@ -29,7 +29,7 @@ STAGES = {
     "write": {"write"},
 }
 HELPERS = {"errors", "model", "slugs", "typography", "sanitise", "i18n", "cache", "related", "project",
-           "files", "limits", "proofread", "messages", "compare", "__init__"}
+           "files", "limits", "proofread", "messages", "compare", "taxonomy", "__init__"}
 ORCHESTRATORS = {"pipeline", "cli", "serve", "stamp"}
 
 

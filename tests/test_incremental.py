@@ -70,8 +70,10 @@ def test_editing_a_body_rewrites_its_page_and_the_feed_only(tmp_path: Path) -> N
     old = files(out)
     report = build(Project(root), out)
     new = files(out)
-    assert {path for path in new if new[path] != old.get(path)} == {"a1/index.html", "feed.xml"}
-    assert report.written == 2
+    # the feeds that hold its text: the site's, its subject's and its rubrique's
+    assert {path for path in new if new[path] != old.get(path)} == {
+        "a1/index.html", "feed.xml", "sujets/coree/atom.xml", "rubriques/analyse/atom.xml"}
+    assert report.written == 4
     assert new == clean_build(root, tmp_path / "clean")
 
 
@@ -84,9 +86,11 @@ def test_editing_a_title_rewrites_the_pages_that_list_it(tmp_path: Path) -> None
     build(Project(root), out)
     new = files(out)
     changed = {path for path in new if new[path] != old.get(path)}
-    # its page, its card, the home page, the feed, and the two pages whose « Lire aussi » shows it
+    # its page, its card, the home page, the feeds, the two pages whose « Lire aussi » shows it,
+    # and the pages of its subject and rubrique
     assert {"a1/index.html", "a1/social.png", "index.html", "feed.xml", "a0/index.html",
-            "a2/index.html"} == changed
+            "a2/index.html", "sujets/coree/index.html", "sujets/coree/atom.xml",
+            "rubriques/analyse/index.html", "rubriques/analyse/atom.xml"} == changed
     assert new == clean_build(root, tmp_path / "clean")
 
 
@@ -321,8 +325,9 @@ def test_the_dev_folder_is_updated_in_place_with_only_what_changed(tmp_path: Pat
         assert second.root == first.root and second.generation == first.generation + 1
         after = {p.relative_to(first.root).as_posix(): p.stat().st_mtime_ns for p in first.root.rglob("*")
                  if p.is_file()}
-        assert {path for path in after if after[path] != before.get(path)} == {"a1/index.html", "feed.xml"}
-        assert dev.last is not None and dev.last.written == 2
+        assert {path for path in after if after[path] != before.get(path)} == {
+            "a1/index.html", "feed.xml", "sujets/coree/atom.xml", "rubriques/analyse/atom.xml"}
+        assert dev.last is not None and dev.last.written == 4
         assert files(first.root) == site_files(clean_build(root, tmp_path / "clean"))
     finally:
         dev.close()

@@ -172,6 +172,8 @@ def test_sitemap_lists_home_articles_and_pages(built: Path) -> None:
         PROD + "second/": "2024-07-02T18:00:00+02:00",
         PROD + "premier/": "2024-06-19T10:00:00+02:00",
         PROD + "a-propos/": None,
+        **{PROD + path: None for path in ("auteurs/", "auteurs/marie-curie/", "rubriques/", "rubriques/analyse/",
+                                          "sujets/", "sujets/russie/", "sujets/ukraine/")},
     }
 
 
@@ -242,7 +244,7 @@ def test_news_article_has_what_google_requires(built: Path) -> None:
     assert BREAKOUT_TITLE.startswith(article["headline"][:-1].rstrip())
     assert article["datePublished"] == "2024-07-01T08:30:00+02:00"
     assert article["dateModified"] == "2024-07-02T18:00:00+02:00"
-    assert article["author"] == [{"@type": "Person", "name": "Marie Curie"}]
+    assert article["author"] == [{"@type": "Person", "name": "Marie Curie", "url": PROD + "auteurs/marie-curie/"}]
     assert article["publisher"] == {
         "@type": "Organization",
         "name": "Éditions d’essai",
