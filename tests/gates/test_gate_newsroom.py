@@ -57,7 +57,7 @@ def test_the_newsroom_site_has_what_the_gates_check(newsroom_site: Path) -> None
     text = {rel: (newsroom_site / rel).read_text("utf-8") for rel in html_pages(newsroom_site)}
     assert sum("data-feuillet-article" in t for t in text.values()) >= 50
     kinds = {page_type(rel) for rel in text}
-    for listing in ("sujets", "sujets/*", "rubriques/*", "auteurs/*", "corrections", "page"):
+    for listing in ("sujets", "sujets/*", "rubriques/*", "auteurs/*", "corrections", "page/*"):
         assert listing in kinds, sorted(kinds)
     blocks = "".join(text[rel] for rel in BLOCK_ARTICLES)
     for css_class in ("essentiel", "encadre", "chiffre", "note", "lire-aussi", "revisions"):
