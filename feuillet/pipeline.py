@@ -590,10 +590,10 @@ class Views:
 
 def _base_path_of(article: Article, base_path: str) -> tuple[str, ...]:
     """What of the base path an article's view depends on: nothing, unless its text may hold a
-    root-relative link or a link by source (found when it was parsed), which the view writes
-    under the base path; so a preview build reuses the production build's views of every other
-    article."""
-    return (base_path,) if article.root_relative or article.links_to else ()
+    root-relative link, a link by source or a « Lire aussi » card (found when it was parsed),
+    which the view writes under the base path; so a preview build reuses the production build's
+    views of every other article."""
+    return (base_path,) if article.root_relative or article.links_to or article.cards else ()
 
 
 def source_paths(loaded: Loaded) -> dict[str, str]:

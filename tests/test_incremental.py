@@ -193,6 +193,23 @@ def test_a_preview_build_reuses_the_cached_views(tmp_path: Path) -> None:
     assert link is not None and link["href"] == "/pr-7/"
 
 
+
+def test_a_preview_build_after_production_equals_a_clean_preview_build(tmp_path: Path) -> None:
+    """A « Lire aussi » card links under the base path: its article's view is not reused from
+    the production build (its feed entry once kept the production link)."""
+    root = three(tmp_path)
+    (root / "content/articles/a0.yaml").unlink()
+    (root / "content/articles/a0.md").write_text(
+        "---\ntitle: Titre 0\ndate: 2024-06-01\n---\n## Contexte\n\nUn texte.\n\n::: lire-aussi a1\n:::\n",
+        encoding="utf-8")
+    build(Project(root), tmp_path / "prod")
+    build(Project(root), tmp_path / "pr", BuildOptions(base_path="/pr-7/"))
+    shutil.rmtree(root / ".cache")
+    build(Project(root), tmp_path / "clean", BuildOptions(base_path="/pr-7/", jobs=1, cache=False))
+    assert files(tmp_path / "pr") == files(tmp_path / "clean")
+    card = soup(tmp_path / "pr/a0/index.html").select_one(".box-lire-aussi a")
+    assert card is not None and card["href"] == "/pr-7/a1/"
+
 # --- Any sequence of edits: the incremental output is the clean build's ----------------------
 
 TITLES = st.sampled_from(["Titre A", "Titre B", "Séoul et Moscou", "Un autre regard"])
