@@ -117,6 +117,14 @@ class NotFoundPage:
 
 
 @dataclass(frozen=True)
+class SearchPage:
+    """The search page; ``searchable``: the site has its index (not in the dev server)."""
+
+    nav: tuple[PageLink, ...]
+    searchable: bool
+
+
+@dataclass(frozen=True)
 class FeedFile:
     views: tuple[bytes, ...]  # pickled ArticleViews, newest first
     updated: datetime
@@ -149,7 +157,7 @@ class ResizedImage:
 
 Task = (
     ArticlePage | HomePage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles | RobotsFile | CardImage
-    | RedirectPage | ResizedImage
+    | RedirectPage | ResizedImage | SearchPage
 )
 
 
@@ -224,6 +232,9 @@ class Workshop:
             return self._page(path, "redirect.html", context)
         if isinstance(task, NotFoundPage):
             return self._page(path, "404.html", {"pages": task.nav, "meta": publish.not_found_meta(facts)})
+        if isinstance(task, SearchPage):
+            context = {"pages": task.nav, "meta": publish.search_meta(facts), "searchable": task.searchable}
+            return self._page(path, "search.html", context)
         if isinstance(task, FeedFile):
             views = [pickle.loads(view) for view in task.views]
             return Made((Output(path, publish.feed_xml(facts, views, task.updated)),))
