@@ -111,7 +111,7 @@ def test_search_page_structure(built: Path) -> None:
     assert status["role"] == "status" and status["aria-live"] == "polite"
     assert page.select_one("ol#search-results")["aria-labelledby"] == "search-status"
     script = page.select("script[src]")
-    assert [s["src"] for s in script if "search" in s["src"]][0].startswith("/static/js/search.")
+    assert next(s["src"] for s in script if "search" in s["src"]).startswith("/static/js/search.")
     assert page.select_one('meta[name="robots"]')["content"] == "noindex"
 
 
