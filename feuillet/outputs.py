@@ -162,6 +162,14 @@ class CorrectionsPage:
 
 
 @dataclass(frozen=True)
+class SearchPage:
+    """The search page; ``searchable``: the site has its index (not in the dev server)."""
+
+    nav: tuple[PageLink, ...]
+    searchable: bool
+
+
+@dataclass(frozen=True)
 class FeedFile:
     views: tuple[bytes, ...]  # pickled ArticleViews, newest first
     updated: datetime
@@ -197,7 +205,7 @@ class ResizedImage:
 
 Task = (
     ArticlePage | HomePage | ListingPage | TermsPage | StandalonePage | NotFoundPage | FeedFile | SitemapFiles
-    | RobotsFile | CardImage | RedirectPage | ResizedImage | CorrectionsPage
+    | RobotsFile | CardImage | RedirectPage | ResizedImage | CorrectionsPage | SearchPage
 )
 
 
@@ -287,6 +295,9 @@ class Workshop:
             return self._page(path, "corrections.html", context)
         if isinstance(task, NotFoundPage):
             return self._page(path, "404.html", {"pages": task.nav, "meta": publish.not_found_meta(facts)})
+        if isinstance(task, SearchPage):
+            context = {"pages": task.nav, "meta": publish.search_meta(facts), "searchable": task.searchable}
+            return self._page(path, "search.html", context)
         if isinstance(task, FeedFile):
             views = [pickle.loads(view) for view in task.views]
             endings, errors = self._revisions(views)

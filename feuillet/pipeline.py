@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from feuillet import cache as caching
-from feuillet import compare, files, images, publish, related, social, stamp, urls
+from feuillet import compare, files, images, publish, related, search, social, stamp, urls
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_settings
@@ -720,7 +720,8 @@ def _chosen_related(site: Site, ranked: dict[str, tuple[str, ...]]) -> dict[str,
 
 def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageView], runner: Runner,
               cache: Cache, salt: str, theme: Theme, memory: Memory | None = None,
-              pictures: Pictures | None = None) -> list[Step]:
+              pictures: Pictures | None = None, searchable: bool = False) -> list[Step]:
+    """Every step of the site; ``searchable``: the build makes the search index (not ``serve``)."""
     site = loaded.site
     font = social_font(site)
     entries = [
@@ -739,6 +740,7 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageVi
         sizes=pictures.sizes if pictures is not None else (),
         font=hashlib.sha256(font).hexdigest() if facts.cards and font else None,
         card_engine=social.engine() if facts.cards else "",
+        searchable=searchable,
     )
     steps = make_plan(inputs, views.summary, views.view)
     _check_aliases(steps, site)
@@ -901,8 +903,9 @@ def _content_digest(content: bytes) -> str:
 
 
 def unchanged(steps: Sequence[Step], previous: dict[str, ManifestRow],
-              on_disk: dict[str, tuple[int, int]]) -> bool:
-    """The previous output is exactly this plan's: every file there, intact, and no other."""
+              on_disk: dict[str, tuple[int, int]], extra: Sequence[str] = ()) -> bool:
+    """The previous output is exactly this plan's: every file there, intact, and no other
+    (``extra``: files checked apart, the search index's)."""
     if set(on_disk) != set(previous):
         return False
     for step in steps:
@@ -910,7 +913,39 @@ def unchanged(steps: Sequence[Step], previous: dict[str, ManifestRow],
             row = previous.get(path)
             if row is None or row.digest != step.digest or on_disk[path] != (row.size, row.mtime_ns):
                 return False
-    return sum(len(step.paths) for step in steps) == len(previous)
+    return sum(len(step.paths) for step in steps) + len(extra) == len(previous)
+
+
+def search_pages(steps: Sequence[Step], site: Site) -> list[tuple[str, str]]:
+    """(path, step digest) of each article page: what the search index is made of."""
+    wanted = {article.slug + "/index.html" for article in site.articles}
+    return [(step.paths[0], step.digest) for step in steps if step.paths[0] in wanted]
+
+
+def add_index(result: Result, sink: Staging, key: str, pages: Sequence[str],
+              previous: dict[str, ManifestRow], on_disk: dict[str, tuple[int, int]]) -> Result:
+    """Put the search index into the staging folder (see ``feuillet.search``): the previous
+    output's when its key is this one, else Pagefind's over the pages just written (a file whose
+    bytes are the old ones is kept). A failure raises, so the old output stays."""
+    rows, written = dict(result.rows), result.written
+    kept = search.reusable(previous, on_disk, key)
+    if kept is not None:
+        for path in kept:
+            sink.keep(path)
+            rows[path] = previous[path]
+        return Result(rows, written)
+    built = [(path, (sink.folder / path).read_bytes()) for path in pages]
+    for path, content in search.build_index(built):
+        hashed = _content_digest(content)
+        row = previous.get(path)
+        if row is not None and row.content == hashed and on_disk.get(path) == (row.size, row.mtime_ns):
+            sink.keep(path)
+            rows[path] = ManifestRow(key, hashed, row.size, row.mtime_ns)
+        else:
+            sink.write(path, content)
+            written += 1
+            rows[path] = ManifestRow(key, hashed, len(content), 0)
+    return Result(rows, written)
 
 
 # Messages of the check of the outputs' URLs (``feuillet.urls``): a template's fault or feuillet's.
@@ -1101,7 +1136,8 @@ def make(
             views = make_views(loaded, runner, store, salt, progress, memory, pictures)
             mark = lap("views", mark)
             pages = _page_views(loaded, runner)
-            steps = plan_site(loaded, facts, views, pages, runner, store, salt, theme, memory, pictures)
+            steps = plan_site(loaded, facts, views, pages, runner, store, salt, theme, memory, pictures,
+                              searchable=output is not None and memory is None)
             linked = _link_warnings(site, views, pages, steps)
             broken = [problem for problem in linked if problem.severity != "warning"]
             warnings = loaded.warnings + [problem for problem in linked if problem.severity == "warning"]
@@ -1123,9 +1159,14 @@ def make(
                 else:
                     rows, on_disk = {}, {}
                 scope = urls.Scope(site.config.url, base_path, _written(views, pages))
+                # The search index, in a folder swapped in whole (never the dev server's).
+                indexed = search_pages(steps, site) if swapped else []
+                index_key = search.index_key(salt, indexed) if indexed else None
+                index_kept = search.reusable(rows, on_disk, index_key) if index_key else None
                 if output is None:
                     result = run_plan(steps, runner, {}, {}, Nowhere(), progress, scope, site.templates)
-                elif memory is None and unchanged(steps, rows, on_disk):
+                elif memory is None and (index_key is None or index_kept is not None) and unchanged(
+                        steps, rows, on_disk, index_kept or ()):
                     result = Result(dict(rows), 0)
                     add_marker(output)
                 else:
@@ -1136,6 +1177,10 @@ def make(
                         result = run_plan(steps, runner, rows, on_disk, sink, progress, scope,
                                           site.templates)
                         mark = lap("render", mark)
+                        if staging is not None and index_key is not None:
+                            result = add_index(result, staging, index_key, [p for p, _ in indexed],
+                                               rows, on_disk)
+                            mark = lap("search", mark)
                         if result.written == 0 and set(result.rows) == set(on_disk):
                             sink.abort()  # the same files, the same bytes: leave the folder alone
                             if staging is not None:
@@ -1167,7 +1212,7 @@ def make(
             raise
         finally:
             runner.close()
-        if [stage for stage, _ in timings][-1] != "render":
+        if [stage for stage, _ in timings][-1] not in ("render", "search"):
             mark = lap("render", mark)
         lap("write", mark)
         report = BuildReport(

@@ -33,6 +33,7 @@ from feuillet.outputs import (
     RedirectPage,
     ResizedImage,
     RobotsFile,
+    SearchPage,
     SitemapFiles,
     StandalonePage,
     Task,
@@ -84,6 +85,7 @@ class PlanInputs:
     sizes: Sequence[Size]  # the sizes of the figures' images
     font: str | None  # digest of the card font, when cards are drawn
     card_engine: str  # Pillow and FreeType versions, when cards are drawn
+    searchable: bool = False  # the build makes the search index (the dev server's does not)
 
 
 def nav_links(pages: Sequence[PageView]) -> tuple[PageLink, ...]:
@@ -145,6 +147,9 @@ def make_plan(
             partial(StandalonePage, page, nav),
         ))
     steps.append(Step(("404.html",), digest(pages_key, "404"), lambda: NotFoundPage(nav)))
+    searchable = inputs.searchable
+    steps.append(Step((publish.SEARCH_PATH + "index.html",), digest(pages_key, "search", searchable),
+                      lambda: SearchPage(nav, searchable)))
 
     hidden = facts.preview.hidden() if facts.preview else frozenset()
     corrected = [entry for entry in entries

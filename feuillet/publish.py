@@ -39,6 +39,7 @@ SOCIAL_CACHE = "social"
 HEADLINE_LIMIT = 110  # Google's limit for an article's structured-data headline
 SCHEMA = "https://schema.org"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SEARCH_PATH = "recherche/"  # the search page (its index is feuillet.search's)
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
 # Open Graph wants a territory; a British English site is the likelier one next to Europe/Paris.
 LOCALES: Mapping[str, str] = MappingProxyType({"fr": "fr_FR", "en": "en_GB"})
@@ -288,6 +289,13 @@ def corrections_meta(facts: SiteFacts) -> PageMeta:
 def not_found_meta(facts: SiteFacts) -> PageMeta:
     config = facts.config
     meta = _base_meta(facts, config.absolute_url("404.html"), config.title, config.description)
+    return replace(meta, indexable=False)
+
+
+def search_meta(facts: SiteFacts) -> PageMeta:
+    """The search page's: its results depend on the query, so it is not for search engines."""
+    config = facts.config
+    meta = _base_meta(facts, config.absolute_url(SEARCH_PATH), config.title, config.description)
     return replace(meta, indexable=False)
 
 

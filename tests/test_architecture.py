@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "feuillet"
 
 # library → the only module allowed to import it
 OWNERS = {"yaml": {"sources"}, "markdown": {"markup"}, "pymdownx": {"markup"}, "jinja2": {"render"},
-          "babel": {"i18n", "messages"}, "feedgen": {"publish"}, "PIL": {"social", "images"}}
+          "babel": {"i18n", "messages"}, "feedgen": {"publish"}, "PIL": {"social", "images"},
+          "pagefind": {"search"}, "pagefind_bin": {"search"}}
 # modules that must not import other stages (only the model, errors and pure helpers)
 PURE = {"typography": set(), "slugs": set(), "model": set(), "errors": set(), "related": set(),
         "cache": set(), "sanitise": set(), "files": set(), "limits": set()}
@@ -25,7 +26,7 @@ APART = [("render", "publish"), ("publish", "render"), ("views", "render"), ("vi
 STAGES = {
     "load": {"sources", "fields", "body", "content", "config"},
     "render": {"markup", "views", "render", "publish", "social", "images", "outputs", "plan", "links",
-               "urls"},
+               "urls", "search"},
     "write": {"write"},
 }
 HELPERS = {"errors", "model", "slugs", "typography", "sanitise", "i18n", "cache", "related", "project",

@@ -55,7 +55,9 @@ def test_a_body_edit_changes_that_page_only(two: Callable[..., tuple[Path, Path]
     changes = compare(old, new)
     assert (urls(changes.added), urls(changes.changed), urls(changes.removed)) == ([], ["/b/"], [])
     assert changes.changed[0].title == "Titre B" and changes.changed[0].path == "b/index.html"
-    assert changes.files["changed"] == ("feed.xml",) and changes.breaks == ()
+    # the search index (pagefind/) follows the article pages: it changes with them
+    assert [f for f in changes.files["changed"] if not f.startswith("pagefind/")] == ["feed.xml"]
+    assert changes.breaks == ()
 
 
 def test_added_and_removed_pages_with_their_titles(two: Callable[..., tuple[Path, Path]]) -> None:
