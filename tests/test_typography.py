@@ -25,7 +25,7 @@ def check(source: str, expected: str) -> None:
         ("Vraiment?", "Vraiment\u202f?"),
         ("Vraiment ?", "Vraiment\u202f?"),
         ("Vraiment\u202f?", "Vraiment\u202f?"),
-        ("Vraiment\u00a0?", "Vraiment\u00a0?"),  # an existing no-break space is kept
+        ("Vraiment\u00a0?", "Vraiment\u202f?"),  # house style: a typed U+00A0 becomes narrow
         ("Attention!", "Attention\u202f!"),
         ("Attention !", "Attention\u202f!"),
         ("d’abord ; ensuite", "d’abord\u202f; ensuite"),
@@ -106,7 +106,7 @@ def test_space_inside_guillemets(source: str, expected: str) -> None:
         ('"Il a dit "non" hier"', "«\u00a0Il a dit “non” hier\u00a0»"),
         ('« Il a dit "non" »', "«\u00a0Il a dit “non”\u00a0»"),
         ('"a" et "b"', "«\u00a0a\u00a0» et «\u00a0b\u00a0»"),
-        ('un écran de 12"', 'un écran de 12"'),  # nothing open: inches stay
+        ('un écran de 12"', 'un écran de 12″'),  # nothing open: inches, a double prime
         ('Il dit "', 'Il dit "'),
     ],
 )
@@ -133,7 +133,7 @@ def test_apostrophe(source: str, expected: str) -> None:
         ("Attendez...", "Attendez…"),
         ("Et puis... rien", "Et puis… rien"),
         ("Attendez…", "Attendez…"),
-        ("Quatre....", "Quatre...."),
+        ("Quatre....", "Quatre…"),
     ],
 )
 def test_ellipsis(source: str, expected: str) -> None:
