@@ -261,7 +261,7 @@ def _apply(view: _View, texts: list[str], edits: list[_Edit]) -> list[str]:
 _ELLIPSIS = re.compile(r"(?<!\.)\.{3,}")
 # Primes after a digit: 5' (minutes, feet) and 2'33" (minutes and seconds, inches).
 _PRIME = re.compile(r"(?<=[0-9])'(?![\w'’])|(?<=[0-9])'(?=[0-9]{1,2}\")")
-_DOUBLE_PRIME = re.compile(r"(?<=[0-9]′[0-9])\"|(?<=[0-9]′[0-9]{2})\"|(?<=[0-9]'[0-9])\"|(?<=[0-9]'[0-9]{2})\"")
+_DOUBLE_PRIME = re.compile(r"(?<=[0-9]['′][0-9])\"|(?<=[0-9]['′][0-9]{2})\"")
 # An opening single quote: after a space, the start or an opening bracket, before a letter.
 _OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(\[{«“—–]))'(?=[^\W\d_])")
 # 4×3, 1920×1080: digits on both sides, a first number not starting with 0 (0x1F is hex).
