@@ -76,7 +76,7 @@ _TEXT_BLOCKS = frozenset(
 # Python-Markdown hides raw HTML behind placeholders like "\x02wzxhzdk:3\x03".
 _PLACEHOLDER_RE = re.compile("(\x02wzxhzdk:\\d+\x03)")
 # A character reference as Python-Markdown writes it in text (an e-mail autolink's letters).
-_SUBSTITUTED_REFERENCE_RE = re.compile(f"({re.escape(AMP_SUBSTITUTE)}#[0-9]+;)")
+_SUBSTITUTED_REFERENCE_RE = re.compile(f"({re.escape(AMP_SUBSTITUTE)}(?:#[0-9]+|[A-Za-z][A-Za-z0-9]*);)")
 _CHARACTER_REFERENCE_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 

@@ -54,6 +54,11 @@ def test_an_email_autolink_comes_out_unchanged() -> None:
     assert out.get_text() == f"Écrire à foo@example.org{NNB}!"
 
 
+def test_an_email_autolink_with_accents_comes_out_unchanged() -> None:
+    out = BeautifulSoup(html("Écrire à <rédaction@exemple.fr> ; merci."), "html.parser")
+    assert out.get_text() == f"Écrire à rédaction@exemple.fr{NNB}; merci."
+
+
 def test_autolinks_are_not_reported_as_html() -> None:
     assert audit("Écrire à <foo@example.org> ou lire <https://example.org/a?b>.") == []
 
