@@ -4,10 +4,16 @@ The rules follow the *Lexique des règles typographiques en usage à
 l'Imprimerie nationale* and French press usage:
 
 * U+202F (narrow no-break space) before ``;``, ``!`` and ``?``; U+00A0 before
-  ``:`` and inside « » guillemets.  An ordinary space typed there is replaced,
-  an existing no-break space of either kind is kept, a missing one is added.
-* Straight double quotes become « » (or “ ” when nested in an open « »),
-  every ``'`` becomes the apostrophe ``’`` and ``...`` becomes ``…``.
+  ``:`` and inside « » guillemets.  A run of spaces typed there becomes the one
+  right space (a typed U+00A0 before ``; ! ?`` becomes U+202F; before ``:`` and
+  inside « » either no-break space is kept), a missing one is added.  A
+  character reference (``&nbsp;``, ``&#8239;``) counts as the character it
+  stands for and is never changed itself.
+* Straight double quotes become « » (or “ ” when nested in an open « »), a
+  ``'`` becomes ‘ when it opens a quotation, a prime ′ after a digit (``5′``,
+  ``2′33″``) and the apostrophe ``’`` otherwise; three dots or more become
+  ``…``; ``1920x1080`` becomes ``1920×1080``.
+* No space before ``,``, ``.`` and ``…``, nor just inside ( ) and [ ].
 * A spaced hyphen (`` - `` or `` -- ``) becomes an en dash ``–``.  Incise
   dashes get a no-break space on their inner side (``mot –\u00a0incise\u00a0– suite``);
   within a sentence the first spaced dash opens and the second closes, and a
