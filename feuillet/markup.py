@@ -21,7 +21,7 @@ from markdown.extensions.footnotes import FootnoteBlockProcessor, FootnoteExtens
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import AMP_SUBSTITUTE, AtomicString
 
 from feuillet.files import linked_source
 from feuillet.model import BOX_KINDS
@@ -64,7 +64,10 @@ _EXTENSION_CONFIGS: dict[str, dict[str, object]] = {
 TABLE_LABEL_ID = "table-label"
 NOTES_TITLE_ID = "notes-title"  # the heading « Notes » of the page template
 # Elements whose text is never typeset: code and preformatted text, scripts and styles.
-_VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "math", "svg"})
+_VERBATIM = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "math", "svg"})
+# Raw HTML elements that open nothing (``<br>`` has no end tag to wait for).
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
 # Elements whose text forms one run of typography context (a paragraph, a heading, an item…).
 _TEXT_BLOCKS = frozenset(
     {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "figcaption",
@@ -72,6 +75,9 @@ _TEXT_BLOCKS = frozenset(
 )
 # Python-Markdown hides raw HTML behind placeholders like "\x02wzxhzdk:3\x03".
 _PLACEHOLDER_RE = re.compile("(\x02wzxhzdk:\\d+\x03)")
+# A character reference as Python-Markdown writes it in text (an e-mail autolink's letters).
+_SUBSTITUTED_REFERENCE_RE = re.compile(f"({re.escape(AMP_SUBSTITUTE)}(?:#[0-9]+|[A-Za-z][A-Za-z0-9]*);)")
+_CHARACTER_REFERENCE_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 # An explicit id on an ATX heading line: "### Titre {#mon-id}" (attr_list's syntax).
@@ -154,7 +160,12 @@ class _TypographyProcessor(Treeprocessor):
             runs = [(getattr(s.element, s.attribute) or "", s.protected) for s in slots]
             split = [_split_placeholders(text, protected) for text, protected in runs]
             flat = self._protect_raw_foreign([piece for pieces in split for piece in pieces])
-            typeset = typeset_runs(flat)
+            # Typography sees a stashed or substituted character reference as typed ("&nbsp;"),
+            # which it never changes but reads as the character it stands for.
+            typeset = typeset_runs([(self._reference(text) if protected else text, protected)
+                                    for text, protected in flat])
+            typeset = [original if protected else text
+                       for text, (original, protected) in zip(typeset, flat, strict=True)]
             position = 0
             for slot, pieces in zip(slots, split, strict=True):
                 text = "".join(typeset[position : position + len(pieces)])
@@ -163,9 +174,20 @@ class _TypographyProcessor(Treeprocessor):
                 if not slot.protected:
                     _superscript(slot, block)
 
+    def _reference(self, text: str) -> str:
+        """The character reference a protected piece stands for, else the piece itself."""
+        if text.startswith(AMP_SUBSTITUTE):
+            return "&" + text[len(AMP_SUBSTITUTE):]
+        match = _PLACEHOLDER_RE.fullmatch(text)
+        if match:
+            raw = self.md.htmlStash.rawHtmlBlocks[int(text[len("\x02wzxhzdk:") : -1])]
+            if isinstance(raw, str) and _CHARACTER_REFERENCE_RE.fullmatch(raw):
+                return raw
+        return text
 
     def _protect_raw_foreign(self, pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-        """Text between a raw ``<span lang="en">`` and its end tag is protected too."""
+        """Text between a raw ``<span lang="en">`` (or ``<code>``, ``<kbd>``, ``<samp>``, ``<pre>``,
+        ``<var>``) and its end tag is protected too."""
         open_tags: list[str] = []
         result = []
         for text, protected in pieces:
@@ -174,7 +196,9 @@ class _TypographyProcessor(Treeprocessor):
                 index = int(text[len("\x02wzxhzdk:") : -1])
                 raw = self.md.htmlStash.rawHtmlBlocks[index]
                 tag = _RawTag(raw if isinstance(raw, str) else "")
-                if tag.start and (open_tags or tag.foreign):
+                if tag.start in _VOID:
+                    pass
+                elif tag.start and (open_tags or tag.foreign or tag.start in _VERBATIM):
                     open_tags.append(tag.start)
                 elif tag.end and open_tags and open_tags[-1] == tag.end:
                     open_tags.pop()
@@ -229,10 +253,14 @@ def _slots(block: etree.Element, protected: bool) -> list[_Slot]:
 
 
 def _split_placeholders(text: str, protected: bool) -> list[tuple[str, bool]]:
+    """Raw HTML placeholders and substituted character references are protected pieces."""
     if protected:
         return [(text, True)]
-    parts = [part for part in _PLACEHOLDER_RE.split(text) if part]
-    return [(part, bool(_PLACEHOLDER_RE.fullmatch(part))) for part in parts] or [("", False)]
+    pattern = _PLACEHOLDER_RE
+    if AMP_SUBSTITUTE in text:
+        pattern = re.compile(f"{_PLACEHOLDER_RE.pattern}|{_SUBSTITUTED_REFERENCE_RE.pattern}")
+    parts = [part for part in pattern.split(text) if part]
+    return [(part, bool(pattern.fullmatch(part))) for part in parts] or [("", False)]
 
 
 def _superscript(slot: _Slot, block: etree.Element) -> None:

@@ -18,15 +18,43 @@ from feuillet.typography import typeset_runs
 TEXT_KEYS = frozenset({"title", "standfirst", "kicker", "description", "text", "author", "role",
                        "source", "items", "blocks", "authors", "tags"})
 _CODE_RE = re.compile(r"(`+[^`]*`+)")
+# What the build does not typeset in a line: code spans, then raw HTML tags and autolinks.
+_PROTECTED_RE = re.compile(r"(`+[^`]*`+|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<[^<>\s]+[@:][^<>\s]*>)")
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_FOREIGN_LANG_RE = re.compile(r"""\blang\s*=\s*["']?(?!fr\b|fr-)[A-Za-z]""", re.IGNORECASE)
+# Raw HTML whose text the build leaves alone (feuillet.markup does the same).
+_VERBATIM = frozenset({"code", "kbd", "samp", "pre", "var", "script", "style"})
+_VOID = frozenset({"br", "img", "hr", "wbr", "col", "source", "input"})
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _pieces(line: str) -> list[tuple[str, bool]]:
+    """The line as (text, protected) runs: code, tags, and text inside verbatim or foreign tags."""
+    pieces: list[tuple[str, bool]] = []
+    open_tags: list[str] = []
+    for piece in _PROTECTED_RE.split(line):
+        if not piece:
+            continue
+        tag = _TAG_RE.fullmatch(piece)
+        if tag is not None and tag.group(2).lower() not in _VOID:
+            name = tag.group(2).lower()
+            if tag.group(1):
+                if open_tags and open_tags[-1] == name:
+                    open_tags.pop()
+            elif not tag.group(3).rstrip().endswith("/") and (
+                open_tags or name in _VERBATIM or _FOREIGN_LANG_RE.search(tag.group(3))
+            ):
+                open_tags.append(name)
+        protected = bool(_PROTECTED_RE.fullmatch(piece)) or bool(open_tags)
+        pieces.append((piece, protected))
+    return pieces
 
 
 def _line_changes(line: str) -> str | None:
     """The typeset form of one source line, or None when typography leaves it alone."""
     if not line.strip():
         return None
-    pieces = [(piece, bool(_CODE_RE.fullmatch(piece))) for piece in _CODE_RE.split(line) if piece]
-    fixed = "".join(typeset_runs(pieces))
+    fixed = "".join(typeset_runs(_pieces(line)))
     return fixed if fixed != line else None
 
 

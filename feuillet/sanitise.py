@@ -78,6 +78,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a 
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+# Markdown autolinks, <https://…> and <nom@example.org> (Python-Markdown's two patterns): links,
+# not HTML elements.
+_AUTOLINK_RE = re.compile(r"<(?:(?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>]*|[^<> !]+@[^@<> ]+)>")
 # Markdown link and image destinations: ](url), ](<url>), and reference definitions.
 _INLINE_LINK_RE = re.compile(r"\]\(\s*(<[^>\n]*>|[^\s)]+)")
 # (A footnote definition, ``[^1]: text``, is no link.)
@@ -176,7 +179,8 @@ class _Auditor(HTMLParser):
 
 
 def _blank_code(markdown: str) -> str:
-    """The text with code replaced by spaces, line breaks kept so line numbers stay true."""
+    """The text with code and autolinks replaced by spaces, line breaks kept so line numbers
+    stay true."""
     lines = markdown.split("\n")
     fence: str | None = None
     previous_blank = True
@@ -199,4 +203,6 @@ def _blank_code(markdown: str) -> str:
     text = "\n".join(kept)
     if "`" in text:
         text = _CODE_SPAN_RE.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), text)
+    if "<" in text:
+        text = _AUTOLINK_RE.sub(lambda match: " " * len(match.group(0)), text)
     return text

@@ -4,10 +4,16 @@ The rules follow the *Lexique des règles typographiques en usage à
 l'Imprimerie nationale* and French press usage:
 
 * U+202F (narrow no-break space) before ``;``, ``!`` and ``?``; U+00A0 before
-  ``:`` and inside « » guillemets.  An ordinary space typed there is replaced,
-  an existing no-break space of either kind is kept, a missing one is added.
-* Straight double quotes become « » (or “ ” when nested in an open « »),
-  every ``'`` becomes the apostrophe ``’`` and ``...`` becomes ``…``.
+  ``:`` and inside « » guillemets.  A run of spaces typed there becomes the one
+  right space (a typed U+00A0 before ``; ! ?`` becomes U+202F; before ``:`` and
+  inside « » either no-break space is kept), a missing one is added.  A
+  character reference (``&nbsp;``, ``&#8239;``) counts as the character it
+  stands for and is never changed itself.
+* Straight double quotes become « » (or “ ” when nested in an open « »), a
+  ``'`` becomes ‘ when it opens a quotation, a prime ′ after a digit (``5′``,
+  ``2′33″``) and the apostrophe ``’`` otherwise; three dots or more become
+  ``…``; ``1920x1080`` becomes ``1920×1080``.
+* No space before ``,``, ``.`` and ``…``, nor just inside ( ) and [ ].
 * A spaced hyphen (`` - `` or `` -- ``) becomes an en dash ``–``.  Incise
   dashes get a no-break space on their inner side (``mot –\u00a0incise\u00a0– suite``);
   within a sentence the first spaced dash opens and the second closes, and a
@@ -48,6 +54,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from html import unescape
 from typing import NamedTuple
 
 _NBSP = "\u00a0"
@@ -137,20 +144,53 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A character reference (``&nbsp;``, ``&#8239;``, ``&#x202F;``): never typeset itself, but the
+# rules see the character it stands for, so ``&nbsp;:`` counts as a spaced colon.
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _seen(reference: str) -> str:
+    """What the rules see of a protected run: the character a lone reference stands for."""
+    if reference[:1] == "&" and _CHARACTER_REFERENCE.fullmatch(reference):
+        decoded = unescape(reference)
+        return decoded if decoded else reference
+    return reference
+
+
 def _split_segments(
     runs: Sequence[tuple[str, bool]],
-) -> tuple[list[str], list[bool], list[int]]:
-    """Cut unprotected runs around URLs, which then count as protected."""
+) -> tuple[list[str], list[bool], list[int], dict[int, str]]:
+    """Cut unprotected runs around URLs and character references, which then count as protected.
+
+    Returns the segments as the rules see them (references decoded), whether each is protected,
+    the run each comes from, and the typed text of the segments seen otherwise.
+    """
     spans = _url_spans("".join(text for text, _ in runs))
     texts: list[str] = []
     protected: list[bool] = []
     origins: list[int] = []
+    typed: dict[int, str] = {}
 
     def add(text: str, is_protected: bool, origin: int) -> None:
-        if text:
-            texts.append(text)
-            protected.append(is_protected)
-            origins.append(origin)
+        if not text:
+            return
+        if not is_protected and "&" in text:
+            cursor = 0
+            for match in _CHARACTER_REFERENCE.finditer(text):
+                add(text[cursor : match.start()], False, origin)
+                add(match.group(), True, origin)
+                cursor = match.end()
+            if cursor:
+                add(text[cursor:], False, origin)
+                return
+        if is_protected:
+            seen = _seen(text)
+            if seen != text:
+                typed[len(texts)] = text
+                text = seen
+        texts.append(text)
+        protected.append(is_protected)
+        origins.append(origin)
 
     offset = 0
     for index, (text, is_protected) in enumerate(runs):
@@ -169,7 +209,7 @@ def _split_segments(
             add(text[span_start - start : span_end - start], True, index)
             cursor = span_end
         add(text[cursor - start :], False, index)
-    return texts, protected, origins
+    return texts, protected, origins, typed
 
 
 # --------------------------------------------------------------------------
@@ -224,7 +264,14 @@ def _apply(view: _View, texts: list[str], edits: list[_Edit]) -> list[str]:
 # --------------------------------------------------------------------------
 # Rules.  Each takes the current view and yields edits on unprotected text.
 
-_ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
+_ELLIPSIS = re.compile(r"(?<!\.)\.{3,}")
+# Primes after a digit: 5' (minutes, feet) and 2'33" (minutes and seconds, inches).
+_PRIME = re.compile(r"(?<=[0-9])'(?![\w'’])|(?<=[0-9])'(?=[0-9]{1,2}\")")
+_DOUBLE_PRIME = re.compile(r"(?<=[0-9]['′][0-9])\"|(?<=[0-9]['′][0-9]{2})\"")
+# An opening single quote: after a space, the start or an opening bracket, before a letter.
+_OPENING_SINGLE = re.compile(r"(?:^|(?<=[\s(\[{«“—–]))'(?=[^\W\d_])")
+# 4×3, 1920×1080: digits on both sides, a first number not starting with 0 (0x1F is hex).
+_TIMES = re.compile(r"(?<![\w.,])[1-9][0-9]*(?P<x>x)[0-9]+(?=[^\W\d_]*(?!\w))")
 _ORDINAL = re.compile(
     r"(?<!\w)(?:(?P<first>1)(?P<re>ère|ere|ière|iere)"
     r"|(?P<number>[0-9]+|[IVXLCDM]+)(?P<e>ème|eme|ième|ieme|è))(?=s?(?!\w))"
@@ -241,10 +288,21 @@ def _is_roman(numeral: str) -> bool:
 def _characters(view: _View) -> Iterator[_Edit]:
     """Apostrophes, ellipses and ordinal suffixes."""
     text = view.text
-    position = text.find("'")
-    while position != -1:
-        yield _Edit(position, position + 1, "’")
-        position = text.find("'", position + 1)
+    if "'" in text:
+        special: dict[int, str] = {}
+        for match in _PRIME.finditer(text):
+            special[match.start()] = "′"
+        for match in _OPENING_SINGLE.finditer(text):
+            special.setdefault(match.start(), "‘")
+        position = text.find("'")
+        while position != -1:
+            yield _Edit(position, position + 1, special.get(position, "’"))
+            position = text.find("'", position + 1)
+        for match in _DOUBLE_PRIME.finditer(text):
+            yield _Edit(match.start(), match.end(), "″")
+    if "x" in text:
+        for match in _TIMES.finditer(text):
+            yield _Edit(match.start("x"), match.end("x"), "×")
     for match in _ELLIPSIS.finditer(text):
         yield _Edit(match.start(), match.end(), "…")
     for match in _ORDINAL.finditer(text):
@@ -289,7 +347,9 @@ def _quotes(view: _View) -> Iterator[_Edit]:
             yield _Edit(position, position + 1, opening)
         elif stack:
             yield _Edit(position, position + 1, _PAIRS[stack.pop()])
-        # Otherwise a closing quote with nothing open (e.g. inches): left alone.
+        elif before.isdigit():
+            yield _Edit(position, position + 1, "″")  # Inches or seconds: a double prime.
+        # Otherwise a closing quote with nothing open: left alone.
 
 
 _SPACED_DASH = re.compile(r"(?<!\S)(?:--|-|–|—)(?=\s)")
@@ -333,17 +393,58 @@ _NO_SPACE_AFTER = frozenset("!?;:([{«“")
 _NO_SPACE_BEFORE_CLOSING = frozenset("([{«“")
 
 
+_SPACES = " \u00a0\u202f"
+
+
+def _spacing(view: _View, start: int, end: int, space: str, accepted: str) -> Iterator[_Edit]:
+    """Edits making the run of spaces ``text[start:end]`` the one ``space`` a mark needs.
+
+    A run that is exactly one of the ``accepted`` no-break spaces is kept as typed.  Typed
+    character references (protected) are never removed: when the run holds one, the other
+    spaces of the run go, so ``mot &nbsp;:`` loses its ordinary space and keeps the reference.
+    """
+    run = view.text[start:end]
+    if any(view.protected(p) for p in range(start, end)):
+        for position in range(start, end):
+            if not view.protected(position):
+                yield _Edit(position, position + 1, "")
+        return
+    if run in accepted:
+        return
+    yield _Edit(start, end, space)
+
+
 def _space_before(
-    view: _View, position: int, space: str, glued_after: frozenset[str] = _NO_SPACE_AFTER
-) -> _Edit | None:
-    """Edit putting ``space`` before the punctuation mark at ``position``."""
+    view: _View, position: int, space: str, glued_after: frozenset[str] = _NO_SPACE_AFTER,
+    accepted: str = _NBSP + _NNBSP,
+) -> Iterator[_Edit]:
+    """Edits putting ``space`` (and only it) before the punctuation mark at ``position``."""
+    start = position
+    while start > 0 and view.text[start - 1] in _SPACES:
+        start -= 1
+    if start < position:
+        if position - start == 1 and view.text[start] != " " and view.char(start - 1) in glued_after:
+            return  # "«\u00a0!": the space belongs to the guillemet.
+        yield from _spacing(view, start, position, space, accepted)
+        return
     before = view.char(position - 1)
-    if before == " ":
-        return _Edit(position - 1, position, space)
     if before == "" or before.isspace() or before in glued_after:
-        # Existing no-break spaces of either kind are kept as typed.
-        return None
-    return _Edit(position, position, space, right=True)
+        return
+    yield _Edit(position, position, space, right=True)
+
+
+def _space_after_opening(view: _View, position: int) -> Iterator[_Edit]:
+    """Edits putting one U+00A0 after the opening guillemet at ``position``."""
+    end = position + 1
+    while end < len(view.text) and view.text[end] in _SPACES:
+        end += 1
+    if end > position + 1:
+        yield from _spacing(view, position + 1, end, _NBSP, _NBSP + _NNBSP)
+        return
+    after = view.char(position + 1)
+    if after == "" or after.isspace() or after == "»":
+        return
+    yield _Edit(position + 1, position + 1, _NBSP)
 
 
 def _punctuation_spacing(view: _View) -> Iterator[_Edit]:
@@ -355,42 +456,61 @@ def _punctuation_spacing(view: _View) -> Iterator[_Edit]:
             continue
         mark = match.group()
         after = view.char(position + 1)
-        edit: _Edit | None
         if mark == "«":
-            if after == " ":
-                edit = _Edit(position + 1, position + 2, _NBSP)
-            elif after == "" or after.isspace() or after == "»":
-                edit = None
-            else:
-                edit = _Edit(position + 1, position + 1, _NBSP)
+            yield from _space_after_opening(view, position)
         elif mark == "»":
-            edit = _space_before(view, position, _NBSP, _NO_SPACE_BEFORE_CLOSING)
+            yield from _space_before(view, position, _NBSP, _NO_SPACE_BEFORE_CLOSING)
         elif mark == ":":
             # Only a colon that ends a clause: "http://", "a:b", "10:30" and
             # "16:9" have no space after them.  "2024:" would read as a time.
             # A closing guillemet counts as a clause end, as it will be spaced.
             ends_clause = after == "" or after.isspace() or after in "»”"
-            if not ends_clause or view.char(position - 1).isdigit():
-                edit = None
-            else:
-                edit = _space_before(view, position, _NBSP)
+            if ends_clause and not view.char(position - 1).isdigit():
+                yield from _space_before(view, position, _NBSP)
         elif after.isalnum() or after == "_":
-            edit = None  # Glued to a following word: not sentence punctuation.
+            continue  # Glued to a following word: not sentence punctuation.
         elif mark == ";" and _ENTITY_BEFORE.search(text, max(0, position - 12), position):
-            edit = None  # "&amp;" and the like.
+            continue  # "&amp;" and the like.
         else:
-            edit = _space_before(view, position, _NNBSP)
-        if edit is not None:
-            yield edit
+            # House style: a typed U+00A0 before ; ! ? becomes the narrow U+202F.
+            yield from _space_before(view, position, _NNBSP, accepted=_NNBSP)
+
+
+# Spaces typed before , . … or just inside brackets are removed ("mot ," -> "mot,").  A period
+# or comma followed by a word is no punctuation (".NET", " .fr", ",5"); a bracket holding only
+# spaces is left alone ("[ ]"), and so is a smiley's bracket (":( ").
+_SPACE_BEFORE_POINT = re.compile(r"(?<=[\w»”)\]%€’])[ \u00a0\u202f]+(?=(?:[,.](?![\w.])|…))")
+_SPACE_AFTER_OPENING = re.compile(r"(?:^|(?<=[\s(\[«“]))[(\[][ \u00a0\u202f]+(?=[^\s)\]])")
+_SPACE_BEFORE_CLOSING = re.compile(r"(?<=[^\s(\[:;])[ \u00a0\u202f]+[)\]]")
+
+
+def _stray_spaces(view: _View) -> Iterator[_Edit]:
+    """No space before , . … nor just inside ( ) [ ]."""
+    text = view.text
+    for match in _SPACE_BEFORE_POINT.finditer(text):
+        yield from _removal(view, match.start(), match.end())
+    for match in _SPACE_AFTER_OPENING.finditer(text):
+        yield from _removal(view, match.start() + 1, match.end())
+    for match in _SPACE_BEFORE_CLOSING.finditer(text):
+        yield from _removal(view, match.start(), match.end() - 1)
+
+
+def _removal(view: _View, start: int, end: int) -> Iterator[_Edit]:
+    """Edits removing the spaces ``text[start:end]`` (typed references are kept)."""
+    for position in range(start, end):
+        if not view.protected(position):
+            yield _Edit(position, position + 1, "")
 
 
 # Units that may be typed glued to the number ("35%", "12km"); single-letter
 # units only count when spaced, so that "5m" in a code name is left alone.
 _GLUED_SIGNS = ("%", "‰", "€", "$", "£", "¥", "M€", "Md€", "k€", "°C", "°F")
-_GLUED_MEASURES = ("km", "km/h", "km²", "kg", "mg", "cm", "mm", "m²", "m³", "min", "kWh", "kW", "MW", "GW")
-_GLUED_DATA = ("ko", "Mo", "Go", "To")
+_GLUED_MEASURES = ("km", "km/h", "km²", "kg", "mg", "cm", "mm", "m²", "m³", "min", "kWh", "kW", "MW", "GW",
+                   "kPa", "hPa", "MPa", "µm", "μm", "nm", "µg", "μg", "mL", "ml", "cl", "cL", "px",
+                   "Ω", "kΩ", "Hz", "kHz", "MHz", "GHz", "dB", "ms")
+_GLUED_DATA = ("ko", "Ko", "Mo", "Go", "To", "kbit/s", "Mbit/s", "Gbit/s")
 _GLUED_UNITS = frozenset((*_GLUED_SIGNS, *_GLUED_MEASURES, *_GLUED_DATA))
-_SPACED_MEASURES = ("°", "m", "g", "t", "l", "L", "s", "ha", "m/s")
+_SPACED_MEASURES = ("°", "m", "g", "t", "l", "L", "s", "ha", "m/s", "Pa", "W", "V")
 _SPACED_WORDS = ("Mds", "millions", "million", "milliards", "milliard", "euros", "dollars")
 _SPACED_UNITS = frozenset((*_SPACED_MEASURES, *_SPACED_WORDS))
 
@@ -498,6 +618,7 @@ def _units_and_abbreviations(view: _View) -> Iterator[_Edit]:
 _RULES = (
     _characters,
     _quotes,
+    _stray_spaces,
     _punctuation_spacing,
     _dashes,
     _units_and_abbreviations,
@@ -516,15 +637,15 @@ def typeset_runs(runs: Sequence[tuple[str, bool]]) -> list[str]:
     and characters never move between runs; a space added at a run boundary
     goes to the unprotected side.
     """
-    texts, protected, origins = _split_segments(runs)
+    texts, protected, origins, typed = _split_segments(runs)
     for rule in _RULES:
         view = _View(texts, protected)
         edits = list(rule(view))
         if edits:
             texts = _apply(view, texts, edits)
     pieces: list[list[str]] = [[] for _ in runs]
-    for text, origin in zip(texts, origins, strict=True):
-        pieces[origin].append(text)
+    for index, (text, origin) in enumerate(zip(texts, origins, strict=True)):
+        pieces[origin].append(typed.get(index, text))
     return [
         text if is_protected else "".join(parts)
         for (text, is_protected), parts in zip(runs, pieces, strict=True)

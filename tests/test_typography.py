@@ -25,7 +25,7 @@ def check(source: str, expected: str) -> None:
         ("Vraiment?", "Vraiment\u202f?"),
         ("Vraiment ?", "Vraiment\u202f?"),
         ("Vraiment\u202f?", "Vraiment\u202f?"),
-        ("Vraiment\u00a0?", "Vraiment\u00a0?"),  # an existing no-break space is kept
+        ("Vraiment\u00a0?", "Vraiment\u202f?"),  # house style: a typed U+00A0 becomes narrow
         ("Attention!", "Attention\u202f!"),
         ("Attention !", "Attention\u202f!"),
         ("d’abord ; ensuite", "d’abord\u202f; ensuite"),
@@ -106,7 +106,7 @@ def test_space_inside_guillemets(source: str, expected: str) -> None:
         ('"Il a dit "non" hier"', "«\u00a0Il a dit “non” hier\u00a0»"),
         ('« Il a dit "non" »', "«\u00a0Il a dit “non”\u00a0»"),
         ('"a" et "b"', "«\u00a0a\u00a0» et «\u00a0b\u00a0»"),
-        ('un écran de 12"', 'un écran de 12"'),  # nothing open: inches stay
+        ('un écran de 12"', 'un écran de 12″'),  # nothing open: inches, a double prime
         ('Il dit "', 'Il dit "'),
     ],
 )
@@ -133,7 +133,7 @@ def test_apostrophe(source: str, expected: str) -> None:
         ("Attendez...", "Attendez…"),
         ("Et puis... rien", "Et puis… rien"),
         ("Attendez…", "Attendez…"),
-        ("Quatre....", "Quatre...."),
+        ("Quatre....", "Quatre…"),
     ],
 )
 def test_ellipsis(source: str, expected: str) -> None:
@@ -534,7 +534,7 @@ SPACES = {" ", "\u00a0", "\u202f"}
 # No high punctuation, quotes, apostrophes, periods, hyphens or digits, and no
 # capitals that could form a Roman numeral: only spacing may change.
 plain_alphabet_text = st.text(
-    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzéèàçœ ABEFGHJKNOPRSTUWYZÉ,()–—\u00a0\u202f")),
+    alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzéèàçœ ABEFGHJKNOPRSTUWYZÉ–—\u00a0\u202f")),
     max_size=80,
 )
 
@@ -564,3 +564,248 @@ def test_long_article_is_fast() -> None:
     typeset(article)
     elapsed = time.perf_counter() - start
     assert elapsed < 0.5  # generous bound for slow CI; typically a few tens of ms
+
+
+# --------------------------------------------------------------------------
+# Issue 10: French typography without damage.  One table per rule (README "French typography").
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Quoi&nbsp;?", "Quoi&nbsp;?"),
+        ("Oui&#8239;; non", "Oui&#8239;; non"),
+        ("Oui&#x202F;!", "Oui&#x202F;!"),
+        ("Il a dit&nbsp;: non", "Il a dit&nbsp;: non"),
+        ("«&nbsp;mot&nbsp;»", "«&nbsp;mot&nbsp;»"),
+        ("«&#160;mot&#160;»", "«&#160;mot&#160;»"),
+        ("Il a dit &nbsp;: non", "Il a dit&nbsp;: non"),  # the typed space goes, the reference stays
+        ("&quot;mot&quot;", "&quot;mot&quot;"),  # a reference is never typeset itself
+        ("l&#39;État", "l&#39;État"),
+        ("a &amp; b", "a &amp; b"),
+        ("&#102;&#111;&#111;", "&#102;&#111;&#111;"),
+    ],
+)
+def test_character_references_count_as_what_they_stand_for(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Quoi   ?", "Quoi\u202f?"),
+        ("Quoi \u00a0?", "Quoi\u202f?"),
+        ("Quoi\u00a0 ?", "Quoi\u202f?"),
+        ("Oui \u202f!", "Oui\u202f!"),
+        ("dit  : non", "dit\u00a0: non"),
+        ("dit \u00a0: non", "dit\u00a0: non"),
+        ("«  mot  »", "«\u00a0mot\u00a0»"),
+        ("« \u00a0mot\u00a0 »", "«\u00a0mot\u00a0»"),
+    ],
+)
+def test_runs_of_spaces_collapse_into_one_no_break_space(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Vraiment\u00a0?", "Vraiment\u202f?"),
+        ("Attention\u00a0!", "Attention\u202f!"),
+        ("d’abord\u00a0; ensuite", "d’abord\u202f; ensuite"),
+        ("Il a dit\u00a0: non", "Il a dit\u00a0: non"),  # house style: U+00A0 before the colon
+        ("Il a dit\u202f: non", "Il a dit\u202f: non"),  # a typed narrow one is kept
+        ("«\u00a0!\u00a0»", "«\u00a0!\u00a0»"),  # the space after « is the guillemet's
+    ],
+)
+def test_typed_no_break_space_before_high_punctuation_becomes_narrow(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("2'33\"", "2′33″"),
+        ("un record en 2'3\"", "un record en 2′3″"),
+        ("5'", "5′"),
+        ("à la 90' de jeu", "à la 90′ de jeu"),
+        ("un écran de 27\"", "un écran de 27″"),
+        ("2′33″", "2′33″"),
+        ("l'an 2000", "l’an 2000"),  # apostrophes in words stay apostrophes
+        ('il a dit "1984" hier', "il a dit «\u00a01984\u00a0» hier"),  # a closing quote, not a prime
+    ],
+)
+def test_primes_after_digits(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("le mot 'cohérence' revient", "le mot ‘cohérence’ revient"),
+        ("'Oui', dit-il", "‘Oui’, dit-il"),
+        ("('note')", "(‘note’)"),
+        ("« le 'mot' »", "«\u00a0le ‘mot’\u00a0»"),
+        ("l'État qu'il aujourd'hui", "l’État qu’il aujourd’hui"),
+        ("‘mot’", "‘mot’"),
+    ],
+)
+def test_single_quotes_open_and_close(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("4x3", "4×3"),
+        ("un écran 1920x1080", "un écran 1920×1080"),
+        ("1920x1080px", "1920×1080\u00a0px"),
+        ("0x1F", "0x1F"),  # hexadecimal
+        ("0x10", "0x10"),
+        ("box", "box"),
+        ("A4x3", "A4x3"),  # glued to a word
+        ("4x", "4x"),
+        ("x3", "x3"),
+        ("4×3", "4×3"),
+    ],
+)
+def test_multiplication_sign_between_digits(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("101 kPa", "101\u00a0kPa"),
+        ("101kPa", "101\u00a0kPa"),
+        ("1013 hPa", "1013\u00a0hPa"),
+        ("5 µm", "5\u00a0µm"),
+        ("5µm", "5\u00a0µm"),
+        ("5μm", "5\u00a0μm"),  # Greek mu as well as the micro sign
+        ("12px", "12\u00a0px"),
+        ("12 px", "12\u00a0px"),
+        ("50 Ω", "50\u00a0Ω"),
+        ("50Ω", "50\u00a0Ω"),
+        ("512 Ko", "512\u00a0Ko"),
+        ("512Ko", "512\u00a0Ko"),
+        ("700Mo", "700\u00a0Mo"),
+        ("4 Go", "4\u00a0Go"),
+        ("2To", "2\u00a0To"),
+        ("5 GHz", "5\u00a0GHz"),
+        ("90 dB", "90\u00a0dB"),
+        ("20 ms", "20\u00a0ms"),
+        ("25 cl", "25\u00a0cl"),
+        ("100 Mbit/s", "100\u00a0Mbit/s"),
+        ("230 V", "230\u00a0V"),
+        ("60 W", "60\u00a0W"),
+        ("10000px", "10\u202f000\u00a0px"),
+        ("les px", "les px"),
+        ("2 Pages", "2 Pages"),
+    ],
+)
+def test_units_bound_to_their_number(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("mot , mot", "mot, mot"),
+        ("fin .", "fin."),
+        ("fin . Puis", "fin. Puis"),
+        ("Et puis …", "Et puis…"),
+        ("( entre )", "(entre)"),
+        ("[ crochet ]", "[crochet]"),
+        ("voir ( p.\u00a012 ) ici", "voir (p.\u00a012) ici"),
+        ("le framework .NET", "le framework .NET"),  # a period before a word is not punctuation
+        ("le domaine .fr", "le domaine .fr"),
+        ("un taux de ,5", "un taux de ,5"),
+        ("[ ] tâche", "[ ] tâche"),  # a bracket holding only spaces
+        ("Triste :( ", "Triste :( "),  # a smiley
+        ("Clin d’œil ;)", "Clin d’œil\u202f;)"),
+        ("… et puis", "… et puis"),  # an ellipsis opening the text
+        ("mot, mot.", "mot, mot."),
+    ],
+)
+def test_stray_spaces_before_points_and_inside_brackets(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Quatre....", "Quatre…"),
+        ("Cinq.....", "Cinq…"),
+        ("Attendez...", "Attendez…"),
+        ("Attendez…", "Attendez…"),
+        ("Deux..", "Deux.."),
+        ("Quoi ?...", "Quoi\u202f?…"),
+    ],
+)
+def test_dots_become_one_ellipsis(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("1ère", "1re"),  # house style: 1re, 2e (not 1ère, 2ème nor 2ᵉ)
+        ("2ème", "2e"),
+        ("1re et 2e", "1re et 2e"),
+        ("XXIe", "XXIe"),
+    ],
+)
+def test_house_style_ordinals(source: str, expected: str) -> None:
+    check(source, expected)
+
+
+CORRECT_FRENCH = [
+    "Moscou et Pyongyang ont signé un traité\u00a0: une «\u00a0alliance\u00a0» inédite.",
+    "Faut-il s’en inquiéter\u202f? Oui\u202f! Mais sans excès\u202f; la prudence s’impose.",
+    "Le 1er juin, M.\u00a0Kim a reçu 12\u202f000 soldats (selon Séoul) et 3\u00a0millions d’obus.",
+    "À 14\u00a0h\u00a030, la séance a repris –\u00a0sans surprise\u00a0– dans le calme.",
+    "Il a déclaré\u00a0: «\u00a0Nous verrons\u2026\u00a0», puis s’est tu.",
+    "Le mot ‘partenariat’ revient souvent, dit l’analyste.",
+    "Un écran 16:9 de 1920×1080\u00a0px, 27″ de diagonale, 5\u00a0Go de mémoire.",
+    "Record du tour en 1′33″, sous une pression de 101\u00a0kPa.",
+    "Écrire à redaction@example.org ou lire https://example.org/a?b=c:d\u202f!",
+    "Le XXIe siècle, la 2e édition et la 1re place.",
+    "Des mots (entre parenthèses) et [entre crochets], sans espace intérieure.",
+    "Le framework .NET et le domaine .fr gardent leur point.",
+    "Voir p.\u00a012, n°\u00a05 et art.\u00a03 du traité.",
+    "La Corée du Nord, l’Iran, la Russie, etc.",
+    "Quoi\u202f?! Vraiment\u202f?",
+]
+
+
+@pytest.mark.parametrize("text", CORRECT_FRENCH)
+def test_correct_french_is_unchanged(text: str) -> None:
+    assert typeset(text) == text
+
+
+typography_alphabet_text = st.text(
+    alphabet=st.sampled_from(list("ab1209xX'\"«»“”‘’.,;:!?…()[] -–\u00a0\u202f&#;nbsp")),
+    max_size=60,
+)
+
+
+@PROPERTY_SETTINGS
+@given(typography_alphabet_text)
+def test_idempotent_on_typography_characters(text: str) -> None:
+    once = typeset(text)
+    assert typeset(once) == once
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(st.sampled_from(["mot", " ", "  ", ",", "(", ")", "[", "]", "\u00a0"]), max_size=20))
+def test_stray_space_removal_only_removes_spaces(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    result = typeset(text)
+    assert result.replace(" ", "").replace("\u00a0", "") == text.replace(" ", "").replace("\u00a0", "")
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from(["&nbsp;", "&#160;", "&#8239;", "&#x202F;", "&#xa0;"]), st.sampled_from(list(":;!?»")))
+def test_a_typed_reference_before_a_mark_is_never_doubled(reference: str, mark: str) -> None:
+    text = f"mot{reference}{mark} suite"
+    assert typeset(text) == text
