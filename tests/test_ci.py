@@ -262,7 +262,10 @@ def test_a_pull_request_from_preview_to_merge(repository: Path, tmp_path: Path,
                     "--number", "7"]) == 0
     pages = sorted((checkout / "pr-7").rglob("*.html"))
     assert [p.relative_to(checkout).as_posix() for p in pages] == [
-        "pr-7/404.html", "pr-7/a-propos/index.html", "pr-7/index.html", f"pr-7/{SLUG}/index.html"]
+        "pr-7/404.html", "pr-7/a-propos/index.html", "pr-7/index.html", f"pr-7/{SLUG}/index.html",
+        "pr-7/recherche/index.html", "pr-7/rubriques/analyse/index.html", "pr-7/rubriques/index.html",
+        "pr-7/sujets/coree-du-nord/index.html", "pr-7/sujets/index.html", "pr-7/sujets/russie/index.html",
+        "pr-7/sujets/sanctions/index.html", "pr-7/sujets/ukraine/index.html"]
     for path in pages:
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib")
         assert [m["content"] for m in page.find_all("meta", attrs={"name": "robots"})] == ["noindex"], path

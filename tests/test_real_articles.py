@@ -228,7 +228,7 @@ def test_an_english_article_gets_none_of_the_french_spacing(built: Path) -> None
 
 def test_an_english_article_keeps_the_interface_in_the_site_language(built: Path) -> None:
     document = page(built, "brest-harbour")
-    assert document.select_one(".dateline time").get_text() == "3 mai 2024"
+    assert document.select_one(".dateline time").get_text() == "3 mai 2024 à 9\u00a0h\u00a000"
     assert document.select_one(".toc-title").get_text() == "Sommaire"
     back = document.select_one(".back-to-toc")
     assert back is not None and back.get("lang") == "fr" and back.get_text() == "Retour au sommaire"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from feuillet.pipeline import BuildOptions, Project, build
 from tests.conftest import make_site
-from tests.test_incremental import article, clean_build, files
+from tests.test_incremental import article, clean_build, files, without_index
 
 HOUR_AGO = time.time_ns() - 3600 * 10**9
 
@@ -43,11 +43,16 @@ def test_a_second_build_with_nothing_changed_loads_nothing(tmp_path: Path) -> No
 def test_an_edited_source_is_built(tmp_path: Path) -> None:
     root, out = site(tmp_path), tmp_path / "out"
     build(Project(root), out)
+    before = files(out)
     source = root / "content/articles/a1.yaml"
     source.write_text(article("Titre 1", 2, body="Un autre texte."), encoding="utf-8")
     age(source.parent, HOUR_AGO + 10**9)  # an old time, but not the recorded one
     report = build(Project(root), out)
-    assert not skipped(report.timings) and report.written == 2
+    after = files(out)
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert not skipped(report.timings) and report.written == len(changed)
+    assert without_index(changed) == {
+        "a1/index.html", "feed.xml", "sujets/coree/atom.xml", "rubriques/analyse/atom.xml"}
     assert files(out) == clean_build(root, tmp_path / "clean")
 
 
