@@ -711,9 +711,14 @@ class _QuoteMarksProcessor(Treeprocessor):
 class _TableProcessor(Treeprocessor):
     """A table scrolls sideways in its own focusable region on a narrow screen (instead of
     widening the page), named by the page's hidden « Tableau » label (axe: a scrollable region
-    must be reachable with the keyboard)."""
+    must be reachable with the keyboard). A column's alignment (``|---:|``), which the tables
+    extension writes as the obsolete ``align`` attribute, becomes a class (``align-right``)."""
 
     def run(self, root: etree.Element) -> None:
+        for cell in (element for element in root.iter() if element.tag in {"th", "td"}):
+            align = cell.attrib.pop("align", None)
+            if align in {"left", "center", "right"}:
+                cell.set("class", " ".join(filter(None, (cell.get("class"), "align-" + align))))
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag != "table" or parent.get("class") == "table-scroll":

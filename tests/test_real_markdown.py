@@ -213,7 +213,8 @@ def test_a_table_scrolls_in_a_focusable_named_region(built: Path) -> None:
     assert [th.get_text() for th in table.select("thead th")] == ["Mission", "2023", "2024"]
     assert [[td.get_text() for td in tr.find_all("td")] for tr in table.select("tbody tr")] == [
         ["Éducation", "80,1", "82,3"], ["Défense", "43,9", "47,2"]]
-    assert [th.get("align") for th in table.select("thead th")] == ["left", "right", "right"]
+    assert [th.get("class") for th in table.select("thead th")] == [["align-left"], ["align-right"], ["align-right"]]
+    assert table.select("[align]") == []  # obsolete in HTML5 (Nu Html Checker warning)
 
 
 def test_tables_are_ruled_and_never_widen_the_page() -> None:

@@ -78,7 +78,7 @@ def test_a_query_finds_the_article(query: str, new_context: Callable[..., Any], 
     assert page.locator("#search-status").inner_text() == "1 résultat"
     assert page.locator("#search-results .kicker").text_content() == "Analyse"
     assert page.locator("#search-results time").get_attribute("datetime") == "2024-06-19T10:00:00+02:00"
-    assert page.locator("#search-results time").inner_text() == "19 juin 2024"
+    assert page.locator("#search-results time").inner_text() == "19 juin 2024 à 10\u00a0h\u00a000"
     assert "Ukraine" in page.locator("#search-results .search-excerpt mark").first.inner_text()
     assert not watch.problems, watch.problems
 
