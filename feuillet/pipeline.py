@@ -769,6 +769,7 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageVi
         font=hashlib.sha256(font).hexdigest() if facts.cards and font else None,
         card_engine=social.engine() if facts.cards else "",
         searchable=searchable,
+        authors=site.authors,
     )
     steps = make_plan(inputs, views.summary, views.view)
     _check_aliases(steps, site)
