@@ -187,3 +187,15 @@ def test_an_unchanged_authors_yaml_writes_nothing(tmp_path: Path) -> None:
     age(root, HOUR_AGO + 10**9)
     third = build(Project(root), out)
     assert not skipped(third.timings) and third.written > 0
+
+
+def test_the_schema_accepts_a_profile_and_rejects_a_mail_link() -> None:
+    import json
+
+    import jsonschema
+    import yaml
+
+    schema = json.loads((Path(__file__).resolve().parent.parent / "schemas/authors.schema.json").read_text())
+    jsonschema.validate(yaml.safe_load(PROFILES), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"Claire": {"links": [{"label": "Courriel", "url": "mailto:c@example.org"}]}}, schema)
