@@ -37,11 +37,13 @@ WAITING = template("waiting for another build into {folder}…")
 
 
 def schemas() -> dict[str, Callable[[], dict[str, object]]]:
+    from feuillet.authors import authors_schema
     from feuillet.config import site_schema
     from feuillet.content import article_schema
 
     return {
         "article.schema.json": lambda: article_schema(),
+        "authors.schema.json": authors_schema,
         "front-matter.schema.json": lambda: article_schema(front_matter_only=True),
         "site.schema.json": site_schema,
     }

@@ -99,6 +99,7 @@ CATALOGS = Rule("locales", (".po",), None)  # beside them: the .pot template, co
 ASSETS = Rule("assets", None, None)  # read by the build (the social cards' font), never copied
 RULES = (ARTICLES, PAGES, TEMPLATES, STATIC, CATALOGS, ASSETS)
 CONFIG = "site.yaml"
+AUTHORS = "authors.yaml"  # optional, beside site.yaml
 
 
 class Source(NamedTuple):

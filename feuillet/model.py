@@ -39,6 +39,8 @@ class SiteConfig:
     social_cards: bool = True
     publisher: Publisher | None = None
     max_file_size: int = MAX_FILE_SIZE
+    # Names ``authors.yaml`` marks ``organisation: true``: they sign as the newsroom (no page).
+    organisations: tuple[str, ...] = ()
 
     def absolute_url(self, path: str) -> str:
         """The public URL of a site path such as ``'slug/'``, independent of any preview prefix."""
@@ -218,6 +220,26 @@ class Kept:
 
 
 @dataclass(frozen=True)
+class AuthorLink:
+    """One link of an author's profile: its label and an http(s) address."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Author:
+    """An entry of ``authors.yaml``: who signs under a name, as the author's page presents them."""
+
+    name: str  # as written in articles' ``authors``
+    bio: str | None = None  # inline Markdown
+    role: str | None = None
+    links: tuple[AuthorLink, ...] = ()
+    organisation: bool = False  # the name signs as an organisation: no page, an Organization
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything a build reads, loaded and validated: the input of the render stage."""
 
@@ -234,6 +256,7 @@ class Site:
     # The build-only files of ``assets/`` (the social cards' font), path relative to that
     # folder: read by the build, never copied to the site.
     assets: tuple[BinaryFile, ...] = ()
+    authors: tuple[Author, ...] = ()  # the entries of ``authors.yaml``, in the order written
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,12 @@ from markupsafe import Markup
 from feuillet import images, publish, social, taxonomy
 from feuillet.errors import SourceError
 from feuillet.markup import Boxes, Renderer
-from feuillet.model import BOX_KINDS, Article, CardTarget, Output, TextFile
+from feuillet.model import BOX_KINDS, Article, Author, CardTarget, Output, TextFile
 from feuillet.render import box_labels, environment, has_template, render_page
 from feuillet.views import (
     ArticleSummary,
     ArticleView,
+    AuthorView,
     Outline,
     PageLink,
     PageView,
@@ -40,6 +41,7 @@ from feuillet.views import (
     SiteFacts,
     Text,
     article_view,
+    author_view,
     summary,
     typography_of,
 )
@@ -93,6 +95,7 @@ class ArticlePage:
     view: bytes  # the pickled ArticleView: views travel as the cache stores them
     others: tuple[ArticleSummary, ...]
     nav: tuple[PageLink, ...]
+    authors: tuple[Author, ...] = ()  # the profiles of its authors that have one (``authors.yaml``)
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ class ListingPage:
     pagination: Pagination
     nav: tuple[PageLink, ...]
     feed: str | None  # the site path of its own feed
+    profile: Author | None = None  # an author's page: their entry of ``authors.yaml``
 
 
 @dataclass(frozen=True)
@@ -254,6 +258,11 @@ class Workshop:
                                                    boxes=Boxes(labels=self.labels))
         return self._renderers[typography]
 
+    def author(self, author: Author) -> AuthorView:
+        """An author's profile typeset as the site is."""
+        typography = self.facts.config.typography
+        return author_view(author, self.renderer(typography), typography)
+
     def view(self, task: ViewTask) -> ViewMade:
         config = self.facts.config
         view = article_view(task.article, config, self.renderer(typography_of(task.article, config)),
@@ -264,8 +273,9 @@ class Workshop:
         facts = self.facts
         if isinstance(task, ArticlePage):
             view: ArticleView = pickle.loads(task.view)
+            profiles = {author.name: self.author(author) for author in task.authors}
             context = {"pages": task.nav, "article": view, "others": task.others,
-                       "meta": publish.article_meta(facts, view)}
+                       "meta": publish.article_meta(facts, view, profiles)}
             return self._page(path, "article.html", context)
         if isinstance(task, HomePage):
             context = {"pages": task.nav, "articles": task.articles, "pagination": task.pagination,
@@ -274,9 +284,10 @@ class Workshop:
             return self._page(path, "index.html", context)
         if isinstance(task, ListingPage):
             page = task.pagination.paths[task.pagination.number - 1]
+            profile = self.author(task.profile) if task.profile else None
             context = {"pages": task.nav, "listed": task.articles, "pagination": task.pagination,
-                       "kind": task.kind, "label": task.label, "feed": task.feed,
-                       "meta": publish.listing_meta(facts, page, task.label, task.feed)}
+                       "kind": task.kind, "label": task.label, "feed": task.feed, "profile": profile,
+                       "meta": publish.listing_meta(facts, page, task.label, task.feed, task.kind, profile)}
             return self._page(path, "listing.html", context)
         if isinstance(task, TermsPage):
             context = {"pages": task.nav, "kind": task.kind, "terms": task.terms,

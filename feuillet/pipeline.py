@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from feuillet import cache as caching
 from feuillet import compare, files, images, publish, related, search, social, stamp, urls
+from feuillet.authors import load_authors, organisation_names, unused
 from feuillet.cache import Cache, ManifestRow, SourceRow, digest, text_digest
 from feuillet.config import base_path as resolve_base_path
 from feuillet.config import load_settings
@@ -43,7 +44,18 @@ from feuillet.content import (
 )
 from feuillet.errors import BuildFailed, Message, Problems, SourceError, as_errors, message, template
 from feuillet.links import check_links, site_target
-from feuillet.model import Article, BinaryFile, CardTarget, Figure, Kept, Page, Site, SiteConfig, TextFile
+from feuillet.model import (
+    Article,
+    Author,
+    BinaryFile,
+    CardTarget,
+    Figure,
+    Kept,
+    Page,
+    Site,
+    SiteConfig,
+    TextFile,
+)
 from feuillet.outputs import (
     MIN_TASKS_PER_WORKER,
     Made,
@@ -209,6 +221,18 @@ def _load_config(project: Project, problems: Problems) -> tuple[SiteConfig, tupl
     return config, keep
 
 
+def _load_authors(project: Project, config: SiteConfig, problems: Problems) -> tuple[Author, ...]:
+    """The profiles of ``authors.yaml``, when the project has one."""
+    if not project.authors.exists():
+        return ()
+    text, error = read_text(project.authors, files.AUTHORS, config.max_file_size)
+    if error:
+        problems.extend([error])
+        return ()
+    assert text is not None
+    return load_authors(text, files.AUTHORS, problems)
+
+
 # What the plan and the link check know of an article without its view: its summary, the
 # digest of that summary (what listings depend on) and its outline (ids and links).
 Summarised = tuple[ArticleSummary, str, Outline | None]
@@ -369,6 +393,8 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
     """Read and validate every source; raises BuildFailed listing all problems."""
     problems = Problems()
     config, keep = _load_config(project, problems)
+    authors = _load_authors(project, config, problems)
+    config = replace(config, organisations=organisation_names(authors))
     store = cache or Cache(None, caching.salt())
     articles, hashes, bundled = _load_articles(project, config, store, problems, memory, workers)
     limit = config.max_file_size
@@ -379,6 +405,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
     problems.extend(check_unique_slugs(articles, pages))
     problems.extend(check_cards(articles))
     problems.extend(check_related(articles))
+    unused(authors, articles, files.AUTHORS, problems)
 
     def text_file(text: str, path: str) -> TextFile:
         return TextFile(path, text)
@@ -404,6 +431,7 @@ def load_site(project: Project, drafts: bool = False, cache: Cache | None = None
         keep=keep,
         resources=resources,
         assets=tuple(assets),
+        authors=authors,
     )
     return Loaded(site, hashes, store.notes, sorted(set(problems.warnings)), chosen)
 
@@ -741,6 +769,7 @@ def plan_site(loaded: Loaded, facts: SiteFacts, views: Views, pages: list[PageVi
         font=hashlib.sha256(font).hexdigest() if facts.cards and font else None,
         card_engine=social.engine() if facts.cards else "",
         searchable=searchable,
+        authors=site.authors,
     )
     steps = make_plan(inputs, views.summary, views.view)
     _check_aliases(steps, site)

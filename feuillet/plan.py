@@ -19,7 +19,7 @@ from math import ceil
 
 from feuillet import images, publish, social, taxonomy
 from feuillet.cache import digest, text_digest
-from feuillet.model import Article, BinaryFile
+from feuillet.model import Article, Author, BinaryFile
 from feuillet.outputs import (
     ArticlePage,
     CardImage,
@@ -86,6 +86,7 @@ class PlanInputs:
     font: str | None  # digest of the card font, when cards are drawn
     card_engine: str  # Pillow and FreeType versions, when cards are drawn
     searchable: bool = False  # the build makes the search index (the dev server's does not)
+    authors: Sequence[Author] = ()  # the profiles of ``authors.yaml``
 
 
 def nav_links(pages: Sequence[PageView]) -> tuple[PageLink, ...]:
@@ -108,6 +109,7 @@ def make_plan(
     terms = {kind: taxonomy.group(kind, [entry.article for entry in entries], config)
              for kind in taxonomy.KINDS}
     strip = taxonomy.most_used(terms[taxonomy.SUBJECTS])
+    profiles = {author.name: author for author in inputs.authors if not author.organisation}
 
     # Home page, paginated: each page depends on the summaries it lists. The lead story opens the
     # first page and is not listed again.
@@ -126,10 +128,13 @@ def make_plan(
 
     for entry in entries:
         others = [by_slug[slug] for slug in inputs.related.get(entry.article.slug, ())]
+        # Its structured data shows the profile of each of its authors that has one.
+        signed = tuple(profiles[name] for name in dict.fromkeys(entry.article.authors) if name in profiles)
         steps.append(Step(
             (entry.article.slug + "/index.html",),
-            text_digest(pages_key, "article", entry.view_key, *(other.summary_key for other in others)),
-            partial(_article_page, entry, others, nav, summary_of, view_of),
+            text_digest(pages_key, "article", entry.view_key, *(other.summary_key for other in others),
+                        *((digest(signed),) if signed else ())),
+            partial(_article_page, entry, others, nav, summary_of, view_of, signed),
         ))
         if inputs.font is not None and not entry.article.image:
             steps.append(_card_step(inputs, entry, summary_of))
@@ -162,7 +167,8 @@ def make_plan(
             partial(_corrections_page, corrected, nav, view_of),
         ))
     for kind in taxonomy.KINDS:
-        steps += _term_steps(inputs, kind, terms[kind], by_slug, hidden, pages_key, nav, summary_of, view_of)
+        steps += _term_steps(inputs, kind, terms[kind], by_slug, hidden, pages_key, nav, summary_of, view_of,
+                             profiles if kind == taxonomy.AUTHORS else {})
     articles = [entry.article for entry in entries if entry.article.slug not in hidden]
     if articles:
         in_feed = {a.slug for a in publish.feed_order(articles, config.feed_limit)}
@@ -230,9 +236,11 @@ def _term_steps(
     inputs: PlanInputs, kind: str, terms: Sequence[taxonomy.Term], by_slug: Mapping[str, Entry],
     hidden: frozenset[str], pages_key: str, nav: tuple[PageLink, ...],
     summary_of: Callable[[str], ArticleSummary], view_of: Callable[[str], bytes],
+    profiles: Mapping[str, Author],
 ) -> list[Step]:
     """The pages of each term's list, paginated like the home page, its feed, and the list of
-    the terms (``/sujets/``): each depends on the summaries it shows."""
+    the terms (``/sujets/``): each depends on the summaries it shows (an author's, on the
+    profile it shows too)."""
     config = inputs.facts.config
     steps: list[Step] = []
     if not terms:
@@ -241,7 +249,9 @@ def _term_steps(
     steps.append(Step((kind + "/index.html",), digest(pages_key, "terms", kind, links),
                       partial(TermsPage, kind, links, nav)))
     size = config.page_size
+    by_term = {taxonomy.name_path(kind, name): profile for name, profile in profiles.items()}
     for term in terms:
+        profile = by_term.get(term.path)
         entries = [by_slug[slug] for slug in term.articles]
         count = max(1, ceil(len(entries) / size))
         paths = tuple(taxonomy.listing_path(kind, term.slug, number) for number in range(1, count + 1))
@@ -252,8 +262,8 @@ def _term_steps(
             steps.append(Step(
                 (paths[number - 1] + "index.html",),
                 digest(pages_key, "listing", kind, term.label, feed, pagination,
-                       [entry.summary_key for entry in shown]),
-                partial(_listing_page, kind, term.label, shown, pagination, nav, feed, summary_of),
+                       [entry.summary_key for entry in shown], *((profile,) if profile else ())),
+                partial(_listing_page, kind, term.label, shown, pagination, nav, feed, summary_of, profile),
             ))
         fed = publish.feed_order([e.article for e in entries if e.article.slug not in hidden],
                                  config.feed_limit)
@@ -272,9 +282,9 @@ def _term_steps(
 
 def _listing_page(kind: str, label: str, shown: Sequence[Entry], pagination: Pagination,
                   nav: tuple[PageLink, ...], feed: str | None,
-                  summary_of: Callable[[str], ArticleSummary]) -> ListingPage:
+                  summary_of: Callable[[str], ArticleSummary], profile: Author | None = None) -> ListingPage:
     return ListingPage(kind, label, tuple(summary_of(entry.view_key) for entry in shown), pagination, nav,
-                       feed)
+                       feed, profile)
 
 
 def _feed_file(keys: Sequence[str], updated: datetime, title: str, page: str, path: str,
@@ -289,8 +299,9 @@ def _redirect_page(entry: Entry, summary_of: Callable[[str], ArticleSummary]) ->
 def _article_page(
     entry: Entry, others: Sequence[Entry], nav: tuple[PageLink, ...],
     summary_of: Callable[[str], ArticleSummary], view_of: Callable[[str], bytes],
+    signed: tuple[Author, ...] = (),
 ) -> ArticlePage:
-    return ArticlePage(view_of(entry.view_key), tuple(summary_of(o.view_key) for o in others), nav)
+    return ArticlePage(view_of(entry.view_key), tuple(summary_of(o.view_key) for o in others), nav, signed)
 
 
 def _card_step(inputs: PlanInputs, entry: Entry, summary_of: Callable[[str], ArticleSummary]) -> Step:

@@ -40,6 +40,11 @@ class Project:
         return self.root / "site.yaml"
 
     @property
+    def authors(self) -> Path:
+        """The optional profiles of the authors (``feuillet.authors``)."""
+        return self.root / "authors.yaml"
+
+    @property
     def cache(self) -> Path:
         """Files kept between builds to save work, such as drawn social images (gitignored)."""
         return self.root / ".cache"
@@ -49,7 +54,7 @@ class Project:
         """Every folder (and file) a build reads: what ``serve`` watches and the stamp covers."""
         root = self.root
         return (root / "content", root / "templates", root / "static", root / "locales", root / "assets",
-                self.config)
+                self.config, self.authors)
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the root, with ``/`` (string work: pathlib is slow on 10,000 files)."""

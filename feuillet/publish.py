@@ -19,6 +19,7 @@ from feuillet.model import Article, Output, Publisher, SiteConfig
 from feuillet.slugs import slugify
 from feuillet.views import (
     ArticleView,
+    AuthorView,
     BlockView,
     FigureView,
     ImageMeta,
@@ -147,22 +148,40 @@ def organization(facts: SiteFacts) -> dict[str, Any]:
     return node
 
 
-def author_node(name: str, config: SiteConfig) -> dict[str, Any]:
+def author_node(name: str, config: SiteConfig, profile: AuthorView | None = None) -> dict[str, Any]:
     """The newsroom (« La rédaction », the publisher: ``taxonomy.organisations``) is an
-    organisation; any other name a person, with the address of their author page."""
+    organisation; any other name a person, with the address of their author page and what
+    ``authors.yaml`` says of them (``profile``)."""
     path = taxonomy.author_path(name, config)
     if path is None:
         return {"@type": "Organization", "name": name, "url": config.url}
-    return {"@type": "Person", "name": name, "url": config.absolute_url(path)}
+    node: dict[str, Any] = {"@type": "Person", "name": name, "url": config.absolute_url(path)}
+    if profile is not None:
+        if profile.role:
+            node["jobTitle"] = profile.role.plain
+        if profile.bio_plain:
+            node["description"] = profile.bio_plain
+        if profile.links:
+            node["sameAs"] = [link.url for link in profile.links]
+    return node
+
+
+def author_jsonld(config: SiteConfig, name: str, profile: AuthorView | None) -> dict[str, Any]:
+    """An author's page: a ProfilePage about the Person."""
+    person = author_node(name, config, profile)
+    return {"@context": SCHEMA, "@graph": [{"@type": "ProfilePage", "url": person["url"],
+                                            "mainEntity": person}]}
 
 
 def article_jsonld(
-    facts: SiteFacts, article: ArticleView, canonical: str, image: ImageMeta | None
+    facts: SiteFacts, article: ArticleView, canonical: str, image: ImageMeta | None,
+    profiles: Mapping[str, AuthorView] | None = None,
 ) -> dict[str, Any]:
     """A NewsArticle and its breadcrumb trail, as one JSON-LD graph."""
     config = facts.config
+    profiles = profiles or {}
     authors = [
-        author_node(written, config) | {"name": shown.plain}
+        author_node(written, config, profiles.get(written)) | {"name": shown.plain}
         for shown, written in zip(article.authors, article.model.authors, strict=True)
     ]
     news: dict[str, Any] = {
@@ -254,13 +273,19 @@ def home_meta(facts: SiteFacts, number: int = 1) -> PageMeta:
     return replace(meta, jsonld=jsonld_markup(website_jsonld(facts))) if number == 1 else meta
 
 
-def listing_meta(facts: SiteFacts, path: str, label: str, feed: str | None) -> PageMeta:
-    """A page of a subject's, rubrique's or author's list, or a list of them (no ``label``)."""
+def listing_meta(facts: SiteFacts, path: str, label: str, feed: str | None, kind: str = "",
+                 profile: AuthorView | None = None) -> PageMeta:
+    """A page of a subject's, rubrique's or author's list, or a list of them (no ``label``).
+    An author's page describes them (``profile``: their entry of ``authors.yaml``)."""
     config = facts.config
-    return _base_meta(facts, config.absolute_url(path), label or config.title, config.description)
+    meta = _base_meta(facts, config.absolute_url(path), label or config.title, config.description)
+    if kind != taxonomy.AUTHORS or not label:
+        return meta
+    return replace(meta, jsonld=jsonld_markup(author_jsonld(config, label, profile)))
 
 
-def article_meta(facts: SiteFacts, article: ArticleView) -> PageMeta:
+def article_meta(facts: SiteFacts, article: ArticleView,
+                 profiles: Mapping[str, AuthorView] | None = None) -> PageMeta:
     canonical = facts.config.absolute_url(article.path)
     image = social_image(facts, article)
     meta = _base_meta(facts, canonical, article.title.plain, article.description)
@@ -273,7 +298,7 @@ def article_meta(facts: SiteFacts, article: ArticleView) -> PageMeta:
         modified=_modified_iso(article, facts.config.timezone),
         section=article.kicker.plain if article.kicker else None,
         tags=tuple(tag.plain for tag in article.tags),
-        jsonld=jsonld_markup(article_jsonld(facts, article, canonical, image)),
+        jsonld=jsonld_markup(article_jsonld(facts, article, canonical, image, profiles)),
     )
 
 

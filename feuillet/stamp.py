@@ -55,6 +55,8 @@ def source_files(project: Project) -> list[tuple[str, int, int, str]] | None:
     if files.config_problem(project.root) is not None:
         return None
     sources = [files.Source(str(project.config), files.CONFIG)] if project.config.is_file() else []
+    if project.authors.is_file():
+        sources.append(files.Source(str(project.authors), files.AUTHORS))
     for rule in files.RULES:
         listing = files.listing(project.root, rule)
         if listing.problems:

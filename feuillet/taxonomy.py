@@ -62,8 +62,9 @@ def listing_path(kind: str, slug: str, number: int) -> str:
 
 def organisations(config: SiteConfig) -> frozenset[str]:
     """Names that sign as the newsroom, not as a person: the default byline, the publisher, the
-    site itself. They get no author page and are an ``Organization`` in structured data."""
-    names = {*config.byline, config.title}
+    site itself, and the names ``authors.yaml`` marks ``organisation: true``. They get no author
+    page and are an ``Organization`` in structured data."""
+    names = {*config.byline, config.title, *config.organisations}
     if config.publisher is not None:
         names.add(config.publisher.name)
     return frozenset(names)

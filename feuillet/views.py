@@ -19,6 +19,7 @@ from feuillet import i18n, taxonomy
 from feuillet.markup import BoxCard, Found, Renderer, explicit_ids, plain_text, reserved_note_ids
 from feuillet.model import (
     Article,
+    Author,
     Block,
     CardTarget,
     Figure,
@@ -283,6 +284,36 @@ def text(value: str, typography: bool) -> Text:
         for piece, sup in superscript_runs(plain)
     )
     return Text(plain, html)
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """One link of an author's profile."""
+
+    label: Text
+    url: str
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    """An author's profile (``authors.yaml``) as their page and structured data show it."""
+
+    name: str
+    role: Text | None
+    bio: Markup | None  # inline Markdown rendered and typeset
+    bio_plain: str | None
+    links: tuple[LinkView, ...]
+
+
+def author_view(author: Author, renderer: Renderer, typography: bool) -> AuthorView:
+    bio = Markup(renderer.inline(author.bio)) if author.bio else None
+    return AuthorView(
+        name=author.name,
+        role=text(author.role, typography) if author.role else None,
+        bio=bio,
+        bio_plain=_plain_text(author.bio, renderer) if author.bio else None,
+        links=tuple(LinkView(text(link.label, typography), link.url) for link in author.links),
+    )
 
 
 def moment(value: datetime, timezone: str, language: str) -> MomentView:

@@ -24,7 +24,7 @@ APART = [("render", "publish"), ("publish", "render"), ("views", "render"), ("vi
 # The three stages of the pipeline; a stage module imports no module of another stage (they
 # meet in the model), only the helpers; the orchestrators put them together.
 STAGES = {
-    "load": {"sources", "fields", "body", "content", "config"},
+    "load": {"sources", "fields", "body", "content", "config", "authors"},
     "render": {"markup", "views", "render", "publish", "social", "images", "outputs", "plan", "links",
                "urls", "search"},
     "write": {"write"},

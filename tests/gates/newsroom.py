@@ -25,8 +25,8 @@ Claire Martin:
   role: journaliste, service Mer
   bio: Claire Martin suit les ports et la pêche depuis dix ans.
   links:
-    - label: Courriel
-      url: mailto:claire.martin@example.org
+    - label: Mastodon
+      url: https://mastodon.example/@claire
 Paul Durand:
   role: chef du service Climat
   bio: Paul Durand écrit sur l’énergie et le climat.
