@@ -10,7 +10,7 @@ or DejaVu Serif take the room of the web font while it loads: paste them into st
 The output is the same byte for byte on every run: no timestamp is written (``head.modified`` is
 kept from the source) and Brotli's output is deterministic. The face is renamed because the
 licence (SIL OFL 1.1) reserves the names « Charis » and « SIL » for the unmodified fonts; a subset
-is a modified version. Needs the ``dev`` extra: fontTools and brotli.
+is a modified version. Needs fontTools and brotli (the ``test`` extra).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def page(seed_site: Path) -> BeautifulSoup:
 
 
 def fonts_script():  # type: ignore[no-untyped-def]
-    """scripts/fonts.py, which needs the dev extra (fontTools, brotli)."""
+    """scripts/fonts.py, which needs fontTools and brotli (the test extra)."""
     pytest.importorskip("fontTools")
     pytest.importorskip("brotli")
     spec = importlib.util.spec_from_file_location("fonts_script", REPO / "scripts" / "fonts.py")
