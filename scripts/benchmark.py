@@ -326,14 +326,15 @@ def article_markdown(article: Article, front: dict[str, str]) -> str:
 
 def make_project(root: Path, articles: Sequence[Article]) -> Path:
     """A feuillet project holding the corpus; returns the middle article's file (the one edited)."""
-    for folder in COPIED:
-        shutil.copytree(REPO / folder, root / folder)
+    for copied in COPIED:
+        shutil.copytree(REPO / copied, root / copied)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     folder = root / "content" / "articles"
     folder.mkdir(parents=True)
     for article in articles:
         (folder / f"{article.slug}.yaml").write_text(article_yaml(article), encoding="utf-8")
-    return sorted(folder.glob("*.yaml"))[len(articles) // 2]
+    edited: Path = sorted(folder.glob("*.yaml"))[len(articles) // 2]
+    return edited
 
 
 def edit_body(path: Path, number: int) -> str:
@@ -875,7 +876,7 @@ def benchmark(count: int, work: Path, options: argparse.Namespace) -> dict[str, 
     project = work / "site"
     article = make_project(project, articles)
     words = [a.words() for a in articles]
-    corpus = {"articles": count, "generate_seconds": time.perf_counter() - started,
+    corpus: dict[str, Any] = {"articles": count, "generate_seconds": time.perf_counter() - started,
               "yaml_bytes": sum(p.stat().st_size for p in (project / "content/articles").iterdir()),
               "words_min": min(words), "words_max": max(words), "edited": article.name}
     print(f"corpus: {corpus['yaml_bytes'] / 2**20:.1f} MiB of YAML, {min(words)}–{max(words)} words "

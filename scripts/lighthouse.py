@@ -179,7 +179,7 @@ def main() -> int:
     print("|" + "|".join("-" * len(c) for c in header.strip("|").split("|")) + "|")
     for path, preset, scores in rows:
         cells = [
-            f"{'-' if scores[c] is None else round(scores[c] * 100):>{len(c)}}" for c in CATEGORIES
+            f"{'-' if (score := scores[c]) is None else round(score * 100):>{len(c)}}" for c in CATEGORIES
         ]
         print(f"| {path:{width}} | {preset:7} | " + " | ".join(cells) + " |")
     if details:
