@@ -6,9 +6,11 @@ import importlib.util
 import re
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from PIL import Image
 
 from feuillet import publish
@@ -23,10 +25,8 @@ def page(seed_site: Path) -> BeautifulSoup:
     return soup(seed_site / "poutine-en-coree-du-nord" / "index.html")
 
 
-def fonts_script():  # type: ignore[no-untyped-def]
-    """scripts/fonts.py, which needs fontTools and brotli (the test extra)."""
-    pytest.importorskip("fontTools")
-    pytest.importorskip("brotli")
+def fonts_script() -> ModuleType:
+    """scripts/fonts.py (fontTools and brotli come with the test extra)."""
     spec = importlib.util.spec_from_file_location("fonts_script", REPO / "scripts" / "fonts.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -84,9 +84,6 @@ def test_the_sommaire_is_open_in_the_html_and_folded_by_the_script_right_after_i
 @pytest.mark.parametrize("face", FACES)
 def test_each_face_is_feuillet_text_with_french_ligatures_and_marks(face: str) -> None:
     """Charis SIL has no kerning (its spacing is drawn into the letters): the subset keeps what it has."""
-    pytest.importorskip("fontTools")
-    from fontTools.ttLib import TTFont
-
     font = TTFont(REPO / "static" / "fonts" / f"feuillet-text-{face}.woff2")
     assert font["name"].getDebugName(1) == "Feuillet Text"
     assert "Charis" not in font["name"].getDebugName(4)  # the OFL's Reserved Font Name
